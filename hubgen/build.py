@@ -1,0 +1,119 @@
+"""The whole pipeline: load, validate, select, render, write, engine, scan; nothing half done."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import os
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from hubgen.config import dump_config, load_base, variant_config
+from hubgen.errors import HubError
+from hubgen.project import Project, Variant
+from hubgen.render import HubView, render_pages
+from hubgen.scan import affiliate_material, scan_site
+from hubgen.select import select
+from hubgen.site import finish_engine, start_engine
+from hubgen.validate import Hub, check_project
+from hubgen.write import read_tree, replace_dir, write_tree
+
+
+@dataclass
+class Timings:
+    """Seconds spent in each stage (the benchmark prints these)."""
+
+    stages: dict[str, float] = field(default_factory=dict)
+
+    def add(self, stage: str, since: float) -> float:
+        now = time.perf_counter()
+        self.stages[stage] = self.stages.get(stage, 0.0) + now - since
+        return now
+
+
+def today() -> dt.date:
+    """The build's date: from SOURCE_DATE_EPOCH when set, so builds can be reproduced."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
+    return dt.datetime.now(dt.timezone.utc).date()
+
+
+def load_hub(project: Project) -> Hub:
+    hub, problems = check_project(project)
+    if problems:
+        raise HubError(problems)
+    assert hub is not None
+    return hub
+
+
+def generate(project: Project, hub: Hub, variant: Variant, base: dict, day: dt.date) -> dict[str, bytes]:
+    """Every file of one variant's generated project, in memory."""
+    selected = select(hub, variant)
+    files = {f"docs/{p.path}": p.text.encode("utf-8") for p in render_pages(selected, variant,
+                                                                              project.templates, day)}
+    files.update({f"docs/assets/{k}": v for k, v in read_tree(project.templates / "assets").items()})
+    files.update({f"overrides/{k}": v for k, v in read_tree(project.templates / "overrides").items()})
+    files["mkdocs.yml"] = dump_config(variant_config(base, selected, variant)).encode("utf-8")
+    return files
+
+
+def source_epoch(hub: Hub, variant: Variant, day: dt.date) -> int:
+    """SOURCE_DATE_EPOCH for the engine: the caller's, else the variant's newest content date."""
+    given = os.environ.get("SOURCE_DATE_EPOCH")
+    if given and given.isdigit():
+        return int(given)
+    dates = [d for e in hub.records.values() if (d := HubView(hub, variant, day).dated(e))]
+    newest = max(dates, default=dt.date(2000, 1, 1))
+    return calendar.timegm(newest.timetuple())
+
+
+def build(project: Project, variants: tuple[Variant, ...], timings: Timings | None = None) -> list[str]:
+    """Build the variants into site/<variant>/; returns one line per variant built.
+
+    Every variant is generated and written before any engine starts; the engines run side by
+    side; a site replaces the previous one only when its engine succeeded and, for the public
+    site, the scan found nothing.
+    """
+    timings = timings or Timings()
+    start = time.perf_counter()
+    hub = load_hub(project)
+    base = load_base(project)
+    start = timings.add("load+validate", start)
+    day = today()
+    generated = {v: generate(project, hub, v, base, day) for v in variants}
+    start = timings.add("select+render", start)
+    for variant, files in generated.items():
+        write_tree(project.build_dir(variant), files)
+    start = timings.add("write", start)
+    running = {v: start_engine(project.build_dir(v) / "mkdocs.yml", project.site_dir(v).parent, v,
+                               source_epoch(select(hub, v), v, day)) for v in variants}
+    try:
+        for variant, (process, staging) in running.items():
+            finish_engine(process, variant, project.shown(project.build_dir(variant) / "mkdocs.yml"))
+        start = timings.add("engine", start)
+        if "public" in running:
+            needles = affiliate_material(hub, select(hub, "public"))
+            leaks = scan_site(running["public"][1], needles, project.shown(project.site_dir("public")))
+            start = timings.add("scan", start)
+            if leaks:
+                raise HubError(leaks)
+        for variant, (_, staging) in running.items():
+            replace_dir(staging, project.site_dir(variant))
+    finally:
+        for process, staging in running.values():
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+            if staging.exists():
+                shutil.rmtree(staging, ignore_errors=True)
+    return [f"{v}: {len(generated[v])} files generated in {project.shown(project.build_dir(v))}/, "
+            f"site in {project.shown(project.site_dir(v))}/" for v in variants]
+
+
+def scan_built(project: Project, site: Path) -> list:
+    """`hubgen scan`: the leak check on a finished public site."""
+    hub = load_hub(project)
+    return scan_site(site, affiliate_material(hub, select(hub, "public")), project.shown(site))

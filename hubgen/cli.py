@@ -1,0 +1,94 @@
+"""The command line: parse arguments, call the library, print problems, set the exit status."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from hubgen.errors import HubError
+
+VARIANT_CHOICE = click.Choice(["public", "affiliates", "all"])
+
+
+def _variants(name: str) -> tuple:
+    return ("public", "affiliates") if name == "all" else (name,)
+
+
+def _fail(error: HubError) -> None:
+    for line in error.lines():
+        click.echo(line, err=True)
+    count = len(error.problems)
+    click.echo(f"{count} problem{'s' if count != 1 else ''} found.", err=True)
+    sys.exit(1)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--project", "project_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=".", show_default=True, help="The hub's root folder.")
+@click.version_option(package_name="hubgen")
+@click.pass_context
+def main(ctx: click.Context, project_dir: Path) -> None:
+    """Build the knowledge hub's public and affiliate sites from content/."""
+    from hubgen.project import Project
+
+    ctx.obj = Project.at(project_dir)
+
+
+@main.command()
+@click.pass_obj
+def check(project) -> None:
+    """Validate every content file; print each problem as path:line:column."""
+    from hubgen.validate import check_project
+
+    hub, problems = check_project(project)
+    if problems:
+        _fail(HubError(problems))
+    click.echo(f"All good: {len(hub.records)} records and {len(hub.themes)} themes checked.")
+
+
+@main.command()
+@click.option("--variant", type=VARIANT_CHOICE, default="all", show_default=True)
+@click.pass_obj
+def build(project, variant: str) -> None:
+    """Generate build/<variant>/ and build it with the engine into site/<variant>/."""
+    from hubgen.build import build as run_build
+
+    try:
+        for line in run_build(project, _variants(variant)):
+            click.echo(line)
+    except HubError as error:
+        _fail(error)
+
+
+@main.command()
+@click.argument("site", type=click.Path(exists=True, file_okay=False, path_type=Path),
+                default=Path("site/public"))
+@click.pass_obj
+def scan(project, site: Path) -> None:
+    """Check a built public site for affiliate-only material."""
+    from hubgen.build import scan_built
+
+    try:
+        leaks = scan_built(project, site.resolve())
+    except HubError as error:
+        _fail(error)
+    if leaks:
+        _fail(HubError(leaks))
+    click.echo(f"No affiliate-only material found in {site}.")
+
+
+@main.command()
+@click.option("--variant", type=click.Choice(["public", "affiliates"]), default="affiliates",
+              show_default=True)
+@click.option("--port", type=int, default=8000, show_default=True)
+@click.pass_obj
+def serve(project, variant: str, port: int) -> None:
+    """Live preview of one variant on 127.0.0.1, rebuilt when content, templates or mkdocs.yml change."""
+    from hubgen.serve import serve as run_serve
+
+    try:
+        run_serve(project, variant, port)
+    except HubError as error:
+        _fail(error)

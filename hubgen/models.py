@@ -1,0 +1,352 @@
+"""The content model: one declarative class per file kind, fields named as the YAML keys.
+
+The checker, the JSON Schemas and the scaffolds all read these classes; each field's
+docstring is its description. `content-model.md` is the contract they implement.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Any, ClassVar, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+ID_RE = re.compile(ID_PATTERN)
+TYPES = ("tools", "webinars", "clauses", "events", "takeaways")
+REF_RE = re.compile(r"^(tools|webinars|clauses|events|takeaways)/([a-z0-9]+(?:-[a-z0-9]+)*)$")
+DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+DATETIME_RE = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(Z|[+-]\d{2}:\d{2})?$")
+SUMMARY_MAX = 400
+
+Audience = Literal["public", "affiliates"]
+ToolKind = Literal["guidance", "questionnaire", "template", "training", "ecolabel",
+                   "certification", "rating", "calculator", "database", "other"]
+Stage = Literal["pre-tender", "tender", "award", "contract-management", "renewal"]
+
+
+def id_problem(value: str) -> str | None:
+    """Why `value` breaks the id rule, or None when it keeps it."""
+    if not 3 <= len(value) <= 80:
+        return f"`{value}` has {len(value)} characters; an id has 3 to 80"
+    if not ID_RE.match(value):
+        return (f"`{value}` is not a valid id; use lowercase letters a-z, digits and single "
+                "hyphens, e.g. `supplier-engagement`")
+    return None
+
+
+def _text(value: str) -> str:
+    if not value.strip():
+        raise ValueError("is empty; write some text")
+    return value
+
+
+def _one_line(value: str) -> str:
+    if "\n" in value.strip():
+        raise ValueError("must be one line; remove the line breaks")
+    return _text(value)
+
+
+def _summary(value: str) -> str:
+    _text(value)
+    if len(value) > SUMMARY_MAX:
+        raise ValueError(f"has {len(value)} characters, over the limit of {SUMMARY_MAX}; "
+                         "shorten it and move the detail into `body`")
+    if "\n\n" in value.strip():
+        raise ValueError("must be one paragraph; move further paragraphs into `body`")
+    return value
+
+
+def _url(value: str) -> str:
+    lower = value.strip().lower()
+    if not (lower.startswith("https://") and len(lower) > len("https://")) and not (
+        lower.startswith("mailto:") and "@" in lower
+    ):
+        raise ValueError(f"`{value}` is not allowed; a link must start with https:// "
+                         "(or be a mailto: address)")
+    if any(ch.isspace() for ch in value.strip()):
+        raise ValueError(f"`{value}` contains a space; encode it as %20")
+    return value.strip()
+
+
+def _date(value: str) -> dt.date:
+    if not DATE_RE.match(value):
+        raise ValueError(f"`{value}` is not a date; write it as YYYY-MM-DD, e.g. 2022-11-17")
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"`{value}` is not a real date; check the month and day") from None
+
+
+def _datetime(value: str) -> dt.datetime:
+    match = DATETIME_RE.match(value)
+    if not match:
+        raise ValueError(f"`{value}` is not a date and time; write it as "
+                         "2022-03-15T14:00:00+01:00")
+    if not match.group(1):
+        raise ValueError(f"`{value}` has no UTC offset; add one, e.g. {value}+01:00 "
+                         "(or Z for UTC)")
+    try:
+        return dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise ValueError(f"`{value}` is not a real date and time; check each part") from None
+
+
+def _id(value: str) -> str:
+    problem = id_problem(value)
+    if problem:
+        raise ValueError(problem)
+    return value
+
+
+def _ref(value: str) -> str:
+    if not REF_RE.match(value):
+        raise ValueError(f"`{value}` is not a reference; write `<type>/<id>` with a type of "
+                         f"{', '.join(TYPES)}, e.g. clauses/disclosure-updates")
+    return value
+
+
+Text = Annotated[str, AfterValidator(_text)]
+Line = Annotated[str, AfterValidator(_one_line)]
+Summary = Annotated[str, AfterValidator(_summary)]
+Markdown = Annotated[str, AfterValidator(_text)]
+Url = Annotated[str, AfterValidator(_url)]
+Id = Annotated[str, AfterValidator(_id)]
+Ref = Annotated[str, AfterValidator(_ref)]
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True,
+                              str_strip_whitespace=False)
+
+
+def _before(fn: Any) -> Any:
+    from pydantic import BeforeValidator
+
+    def check(value: Any) -> Any:
+        return fn(value) if isinstance(value, str) else value
+
+    return BeforeValidator(check)
+
+
+DateField = Annotated[dt.date, _before(_date)]
+DateTimeField = Annotated[dt.datetime, _before(_datetime)]
+
+
+class Link(Model):
+    """A link to further reading; it may be affiliate-only."""
+
+    title: Line
+    """What the link leads to, as shown on the page."""
+    url: Url
+    """An https:// address, or mailto: for an email address."""
+    audience: Audience | None = None
+    """Who may see the link: public or affiliates. Inherits the record's audience."""
+
+
+class HubSettings(Model):
+    """`hub.yml`: site-wide settings."""
+
+    title: Line
+    """The hub's name, shown on the home page and as the site name."""
+    organisation: Line
+    """The organisation that runs the hub."""
+    description: Summary
+    """One paragraph saying what the hub is for."""
+    default_audience: Audience = "affiliates"
+    """The audience of every record that does not state its own."""
+
+
+class Theme(Model):
+    """One entry of `themes.yml`: a topic every record points into."""
+
+    id: Id
+    """The theme's id, used in records' `themes` lists."""
+    title: Line
+    """The theme's name as shown."""
+    description: Summary | None = None
+    """One paragraph saying what the theme covers."""
+
+
+class Record(Model):
+    """Fields every record has."""
+
+    kind_name: ClassVar[str] = "record"
+    title: Line
+    """Shown as the page title."""
+    summary: Summary
+    """Plain text, one paragraph, at most 400 characters: cards, listings, search previews."""
+    themes: Annotated[list[Id], Field(min_length=1)]
+    """Theme ids from themes.yml, at least one: where the record appears in the hub."""
+    body: Markdown | None = None
+    """The main text, in Markdown."""
+    tags: list[Line] = []
+    """Free keywords."""
+    audience: Audience | None = None
+    """Who may see the record: public or affiliates. Inherits hub.yml's default_audience."""
+    links: list[Link] = []
+    """Further reading; each link may be affiliate-only."""
+    related: list[Ref] = []
+    """Other records, as <type>/<id>; shown both ways."""
+    affiliate_note: Markdown | None = None
+    """Markdown shown only on the affiliate site."""
+    updated: DateField | None = None
+    """Date of the last substantive change, YYYY-MM-DD."""
+
+    def rules(self) -> list[tuple[tuple[Any, ...], str]]:
+        """Problems that involve more than one field: (location, message)."""
+        return []
+
+    def own_links(self) -> list[tuple[str, Link]]:
+        """Every link of the record with its field name, in page order."""
+        return [("links", link) for link in self.links]
+
+
+class Tool(Record):
+    """A tool or methodology, the hub's own or an external one."""
+
+    kind_name: ClassVar[str] = "tool"
+    provider: Line
+    """Who provides it, e.g. Electronics Watch, EcoVadis."""
+    kind: ToolKind
+    """What sort of tool it is."""
+    use_for: list[Text] = []
+    """What it helps a buyer do."""
+    limitations: list[Text] = []
+    """What it does not do."""
+
+
+class Speaker(Model):
+    """A webinar speaker."""
+
+    name: Line
+    """The speaker's name."""
+    organisation: Line | None = None
+    """The organisation the speaker spoke for."""
+
+
+class Webinar(Record):
+    """A webinar, past or upcoming."""
+
+    kind_name: ClassVar[str] = "webinar"
+    starts: DateTimeField | None = None
+    """Date and time with a UTC offset, e.g. 2022-03-15T14:00:00+01:00; leave out if unknown."""
+    duration: Annotated[int, Field(gt=0)] | None = None
+    """Length in minutes, a positive whole number; required with starts."""
+    series: Line | None = None
+    """The series it belongs to."""
+    speakers: list[Speaker] = []
+    """Who spoke."""
+    registration: Link | None = None
+    """Where to register (for upcoming webinars)."""
+    recording: Link | None = None
+    """The recording."""
+    slides: Link | None = None
+    """The slides."""
+
+    def rules(self) -> list[tuple[tuple[Any, ...], str]]:
+        if self.starts and self.duration is None:
+            return [(("duration",), "is required when `starts` is given; add the length in minutes, "
+                     "e.g. `duration: 60`")]
+        if self.duration is not None and not self.starts:
+            return [(("duration",), "is given without `starts`; add the date and time, or remove "
+                     "the duration")]
+        return []
+
+    def own_links(self) -> list[tuple[str, Link]]:
+        extra = [(name, link) for name in ("registration", "recording", "slides")
+                 if (link := getattr(self, name)) is not None]
+        return extra + super().own_links()
+
+
+class Clause(Record):
+    """A model contract clause."""
+
+    kind_name: ClassVar[str] = "clause"
+    stage: Annotated[list[Stage], Field(min_length=1)]
+    """The procurement stages it is for, one or more."""
+    wording: Markdown
+    """The model text a buyer pastes into a contract, in Markdown."""
+    guidance: Markdown | None = None
+    """When and how to use it, in Markdown."""
+    source: Text | None = None
+    """Where the wording comes from."""
+
+
+class Session(Model):
+    """One session of an event."""
+
+    title: Line
+    """The session's title."""
+    summary: Summary | None = None
+    """One paragraph on the session."""
+    body: Markdown | None = None
+    """What happened, in Markdown."""
+    audience: Audience | None = None
+    """Who may see the session. Inherits the event's audience."""
+
+
+class Event(Record):
+    """An event summary."""
+
+    kind_name: ClassVar[str] = "event"
+    starts: DateField
+    """First day, YYYY-MM-DD."""
+    ends: DateField
+    """Last day, YYYY-MM-DD, not before starts."""
+    location: Line
+    """Where it took place, e.g. Barcelona, Spain."""
+    organiser: Line | None = None
+    """Who organised it."""
+    participants: Text | None = None
+    """Who took part, in words."""
+    sessions: list[Session] = []
+    """The sessions, in order."""
+
+    def rules(self) -> list[tuple[tuple[Any, ...], str]]:
+        if self.ends < self.starts:
+            return [(("ends",), f"{self.ends} is before `starts` ({self.starts}); "
+                     "correct one of the two dates")]
+        return []
+
+
+class Section(Model):
+    """A titled group of takeaway points."""
+
+    title: Line
+    """The section's title."""
+    points: Annotated[list[Markdown], Field(min_length=1)]
+    """The points, each in Markdown."""
+    audience: Audience | None = None
+    """Who may see the section. Inherits the takeaway's audience."""
+
+
+class Takeaway(Record):
+    """Takeaways from an event's session."""
+
+    kind_name: ClassVar[str] = "takeaway"
+    event: Id
+    """The id of the event they come from (a file in content/events/)."""
+    session: Line | None = None
+    """The session they came from, e.g. Knowledge Exchange Hubs."""
+    points: Annotated[list[Markdown], Field(min_length=1)] | None = None
+    """The points, each in Markdown; give points or sections, not both."""
+    sections: Annotated[list[Section], Field(min_length=1)] | None = None
+    """Titled groups of points; give points or sections, not both."""
+
+    def rules(self) -> list[tuple[tuple[Any, ...], str]]:
+        if self.points is not None and self.sections is not None:
+            return [(("sections",), "is given together with `points`; use one of the two")]
+        if self.points is None and self.sections is None:
+            return [((), "has neither `points` nor `sections`; add one of the two")]
+        return []
+
+
+RECORD_MODELS: dict[str, type[Record]] = {
+    "tools": Tool,
+    "webinars": Webinar,
+    "clauses": Clause,
+    "events": Event,
+    "takeaways": Takeaway,
+}

@@ -1,0 +1,46 @@
+"""Where a hub's parts live: content, templates, base config, build and site folders."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal, get_args
+
+Variant = Literal["public", "affiliates"]
+VARIANTS: tuple[Variant, ...] = get_args(Variant)
+
+
+@dataclass(frozen=True)
+class Project:
+    """A hub laid out as the README describes, rooted at `root`."""
+
+    root: Path
+
+    @classmethod
+    def at(cls, root: str | Path = ".") -> Project:
+        return cls(Path(root).resolve())
+
+    @property
+    def content(self) -> Path:
+        return self.root / "content"
+
+    @property
+    def templates(self) -> Path:
+        return self.root / "templates"
+
+    @property
+    def config(self) -> Path:
+        return self.root / "mkdocs.yml"
+
+    def build_dir(self, variant: Variant) -> Path:
+        return self.root / "build" / variant
+
+    def site_dir(self, variant: Variant) -> Path:
+        return self.root / "site" / variant
+
+    def shown(self, path: Path) -> str:
+        """A path as editors see it in messages: relative to the root, forward slashes."""
+        try:
+            return path.relative_to(self.root).as_posix()
+        except ValueError:
+            return path.as_posix()

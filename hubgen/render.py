@@ -1,0 +1,223 @@
+"""Render one variant's hub into Markdown pages through the Jinja templates in `templates/pages/`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import posixpath
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from hubgen.errors import HubError, Problem
+from hubgen.models import TYPES
+from hubgen.project import Variant
+from hubgen.validate import Entry, Hub
+
+TYPE_LABELS = {
+    "tools": ("Tool", "Tools"),
+    "webinars": ("Webinar", "Webinars"),
+    "clauses": ("Clause", "Clauses"),
+    "events": ("Event", "Events"),
+    "takeaways": ("Takeaway", "Takeaways"),
+}
+NEW_COUNT = 8
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~^=])")
+
+
+@dataclass(frozen=True)
+class Page:
+    """One generated Markdown file, by its path inside `docs/`."""
+
+    path: str
+    text: str
+
+
+def md_text(value: Any) -> str:
+    """Plain text made safe to drop into Markdown: nothing in it is read as markup or HTML."""
+    text = str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = _MD_SPECIAL.sub(r"\\\1", text)
+    return " ".join(text.split())
+
+
+def md_block(value: str, indent: int) -> str:
+    """Markdown indented to sit inside a list item or admonition (first line not indented)."""
+    pad = " " * indent
+    lines = value.strip("\n").splitlines()
+    return "\n".join([lines[0], *[(pad + ln) if ln.strip() else "" for ln in lines[1:]]])
+
+
+def front_matter(**meta: Any) -> str:
+    """YAML front matter written as JSON scalars, which YAML reads back exactly."""
+    lines = [f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in meta.items()
+             if value is not None]
+    return "---\n" + "\n".join(lines) + "\n---\n"
+
+
+class HubView:
+    """What the templates read: the selected hub with its cross references worked out."""
+
+    def __init__(self, hub: Hub, variant: Variant, today: dt.date):
+        self.hub = hub
+        self.variant = variant
+        self.today = today
+        self.settings = hub.settings
+        self.themes = hub.themes
+
+    def of_type(self, type_: str) -> list[Entry]:
+        return sorted(self.hub.of_type(type_), key=sort_key)
+
+    @cached_property
+    def by_theme(self) -> dict[str, dict[str, list[Entry]]]:
+        found: dict[str, dict[str, list[Entry]]] = {t.id: {ty: [] for ty in TYPES} for t in self.themes}
+        for entry in sorted(self.hub.records.values(), key=sort_key):
+            for theme in entry.record.themes:
+                found[theme][entry.type].append(entry)
+        return found
+
+    def theme_count(self, theme_id: str) -> int:
+        return sum(len(v) for v in self.by_theme[theme_id].values())
+
+    @cached_property
+    def theme_titles(self) -> dict[str, str]:
+        return {t.id: t.title for t in self.themes}
+
+    @cached_property
+    def related(self) -> dict[str, list[Entry]]:
+        """`related` both ways: what a record names, and what names it."""
+        links: dict[str, set[str]] = defaultdict(set)
+        for ref, entry in self.hub.records.items():
+            for target in entry.record.related:
+                links[ref].add(target)
+                links[target].add(ref)
+        return {ref: sorted((self.hub.records[r] for r in refs), key=sort_key)
+                for ref, refs in links.items()}
+
+    @cached_property
+    def takeaways_by_event(self) -> dict[str, list[Entry]]:
+        found: dict[str, list[Entry]] = defaultdict(list)
+        for entry in self.of_type("takeaways"):
+            if entry.record.event:
+                found[entry.record.event].append(entry)
+        return found
+
+    def event_takeaways(self, event: Entry) -> list[tuple[str, list[Entry]]]:
+        """An event's takeaways grouped by session, in the event's session order."""
+        order = {s.title: i for i, s in enumerate(event.record.sessions)}
+        groups: dict[str, list[Entry]] = defaultdict(list)
+        for entry in self.takeaways_by_event.get(event.id, []):
+            groups[entry.record.session or ""].append(entry)
+        return sorted(groups.items(), key=lambda kv: (order.get(kv[0], len(order)), kv[0]))
+
+    def webinar_status(self, entry: Entry) -> str:
+        starts = entry.record.starts
+        if starts is None:
+            return "undated"
+        return "upcoming" if starts.astimezone(dt.timezone.utc).date() >= self.today else "past"
+
+    @cached_property
+    def upcoming(self) -> list[Entry]:
+        found = [e for e in self.hub.of_type("webinars") if self.webinar_status(e) == "upcoming"]
+        return sorted(found, key=lambda e: e.record.starts)
+
+    def dated(self, entry: Entry) -> dt.date | None:
+        """The date a record is new by: `updated`, else its event's or webinar's own date."""
+        record = entry.record
+        if record.updated:
+            return record.updated
+        if entry.type == "events":
+            return record.ends
+        if entry.type == "webinars" and record.starts:
+            return record.starts.date()
+        if entry.type == "takeaways" and record.event:
+            event = self.hub.records.get(f"events/{record.event}")
+            return event.record.ends if event else None
+        return None
+
+    @cached_property
+    def newest(self) -> list[Entry]:
+        dated = [(d, e) for e in self.hub.records.values() if (d := self.dated(e))]
+        dated.sort(key=lambda de: (-de[0].toordinal(), sort_key(de[1])))
+        return [e for _, e in dated[:NEW_COUNT]]
+
+    @cached_property
+    def latest_event(self) -> Entry | None:
+        events = self.hub.of_type("events")
+        return max(events, key=lambda e: (e.record.starts, e.id)) if events else None
+
+
+def sort_key(entry: Entry) -> tuple[int, str, str]:
+    return (TYPES.index(entry.type), entry.record.title.casefold(), entry.id)
+
+
+def page_path(entry: Entry) -> str:
+    return f"{entry.type}/{entry.id}.md"
+
+
+class Renderer:
+    """Jinja over `templates/pages/`; each page is rendered with links relative to itself."""
+
+    def __init__(self, templates: Path):
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(templates / "pages"),
+            undefined=jinja2.StrictUndefined,
+            autoescape=False,  # the output is Markdown; `md_text` escapes plain text for it
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+        self.env.filters.update(text=md_text, block=md_block, json=json.dumps)
+        self.env.globals.update(front_matter=front_matter, TYPES=TYPES, TYPE_LABELS=TYPE_LABELS,
+                                page_path=page_path)
+
+    def page(self, template: str, path: str, view: HubView, **context: Any) -> Page:
+        here = posixpath.dirname(path)
+
+        def href(target: str) -> str:
+            return posixpath.relpath(target, here or ".")
+
+        try:
+            text = self.env.get_template(template).render(
+                view=view, hub=view.hub, settings=view.settings, variant=view.variant,
+                href=href, here=path, **context)
+        except jinja2.TemplateSyntaxError as exc:
+            raise HubError([Problem(f"templates/pages/{exc.name or template}", exc.lineno, 1,
+                                    f"template syntax error: {exc.message}")]) from None
+        except jinja2.TemplateError as exc:
+            line = _template_line(exc)
+            raise HubError([Problem(f"templates/pages/{line[0] or template}", line[1], 1 if line[1] else 0,
+                                    f"template error while rendering {path}: {exc}")]) from None
+        return Page(path, text)
+
+
+def _template_line(exc: BaseException) -> tuple[str, int]:
+    """The template file and line a rendering error happened at, from its traceback."""
+    tb, found = exc.__traceback__, ("", 0)
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith(".j2"):
+            found = (Path(filename).name, tb.tb_lineno)
+        tb = tb.tb_next
+    return found
+
+
+def render_pages(hub: Hub, variant: Variant, templates: Path, today: dt.date) -> list[Page]:
+    """Every Markdown page of one variant, in a stable order."""
+    view = HubView(hub, variant, today)
+    r = Renderer(templates)
+    pages = [r.page("home.md.j2", "index.md", view),
+             r.page("themes.md.j2", "themes/index.md", view)]
+    for theme in view.themes:
+        pages.append(r.page("theme.md.j2", f"themes/{theme.id}.md", view, theme=theme))
+    for type_ in TYPES:
+        entries = view.of_type(type_)
+        pages.append(r.page("listing.md.j2", f"{type_}/index.md", view, type=type_, entries=entries))
+        for entry in entries:
+            pages.append(r.page(f"{type_}.md.j2", page_path(entry), view, entry=entry,
+                                record=entry.record))
+    return pages

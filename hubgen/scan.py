@@ -1,0 +1,177 @@
+"""Read every file of a built public site and refuse it if any affiliate-only material is there."""
+
+from __future__ import annotations
+
+import gzip
+import html
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterator
+
+import ahocorasick
+
+from hubgen.errors import Problem
+from hubgen.validate import Entry, Hub
+
+_WORD = re.compile(r"\w+")
+_SENTENCE = re.compile(r"[.!?;:\n]+")
+_TAG = re.compile(r"<[^>]*>")
+MIN_WORDS = 2          # a shorter text (one word) could be anybody's word
+FRAGMENT_WORDS = 8     # long texts are looked for by the start and end of each sentence
+MIN_FRAGMENT_WORDS = 4
+
+
+@dataclass(frozen=True)
+class Needle:
+    """Something only affiliates may read, and where it comes from."""
+
+    text: str      # normalised: words, or a raw lowercase string
+    origin: str    # e.g. `content/tools/affiliate-update.yml: title`
+    raw: bool      # matched against raw file text (URLs, paths) rather than words
+
+
+def words(text: str) -> str:
+    """Text reduced to its words, lowercase, single-spaced and padded for whole-word matches."""
+    return " " + " ".join(_WORD.findall(text.casefold())) + " "
+
+
+def _fragments(text: str) -> Iterator[str]:
+    """Whole short texts; for long ones the first and last words of each sentence."""
+    whole = words(text)
+    if len(whole.split()) <= FRAGMENT_WORDS:
+        if len(whole.split()) >= MIN_WORDS:
+            yield whole
+        return
+    for sentence in _SENTENCE.split(text):
+        tokens = _WORD.findall(sentence.casefold())
+        if len(tokens) >= MIN_FRAGMENT_WORDS:
+            yield " " + " ".join(tokens[:FRAGMENT_WORDS]) + " "
+            yield " " + " ".join(tokens[-FRAGMENT_WORDS:]) + " "
+
+
+def _strings(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _strings(item)
+
+
+def _dump(item: Any) -> Any:
+    return item.model_dump(mode="json", exclude={"audience"}) if hasattr(item, "model_dump") else item
+
+
+def affiliate_material(full: Hub, public: Hub) -> list[Needle]:
+    """Every affiliate-only piece of `full`, less what public material also says."""
+    found: list[tuple[str, str, bool]] = []
+
+    def add(origin: str, value: Any) -> None:
+        for text in _strings(_dump(value)):
+            if text.lower().startswith(("https://", "mailto:")):
+                found.append((text.lower(), origin, True))
+            found.extend((frag, origin, False) for frag in _fragments(text))
+
+    for entry in full.records.values():
+        record = entry.record
+        if entry.audience == "affiliates":
+            for suffix in ("/", ".md", ".yml", ".html"):
+                found.append((entry.ref + suffix, f"{entry.path}: id", True))
+            for name in type(record).model_fields:
+                if name not in ("audience", "themes", "related", "event", "stage", "kind", "updated",
+                                "starts", "ends", "duration"):
+                    add(f"{entry.path}: {name}", getattr(record, name))
+            continue
+        _affiliate_parts(entry, add)
+    public_words, public_raw = _public_corpus(public)
+    needles = []
+    for text, origin, raw in sorted(set(found)):
+        if (text in public_raw) if raw else (text in public_words):
+            continue  # public material says the same: finding it proves nothing
+        needles.append(Needle(text, origin, raw))
+    return needles
+
+
+def _affiliate_parts(entry: Entry, add: Any) -> None:
+    record = entry.record
+    if record.affiliate_note:
+        add(f"{entry.path}: affiliate_note", record.affiliate_note)
+    for index, link in enumerate(record.links):
+        if link.audience == "affiliates":
+            add(f"{entry.path}: links[{index}]", link)
+    for name in ("registration", "recording", "slides"):
+        link = getattr(record, name, None)
+        if link is not None and link.audience == "affiliates":
+            add(f"{entry.path}: {name}", link)
+    for name in ("sessions", "sections"):
+        for index, part in enumerate(getattr(record, name, None) or []):
+            if part.audience == "affiliates":
+                add(f"{entry.path}: {name}[{index}]", part)
+
+
+def _public_corpus(public: Hub) -> tuple[str, str]:
+    texts = [*_strings(_dump(public.settings)), *(s for t in public.themes for s in _strings(_dump(t)))]
+    for entry in public.records.values():
+        texts.append(entry.ref + "/")
+        texts.extend(_strings(_dump(entry.record)))
+    return "\n".join(words(t) for t in texts), "\n".join(t.lower() for t in texts)
+
+
+def _automaton(needles: list[Needle]) -> Any:
+    automaton = ahocorasick.Automaton()
+    for needle in needles:
+        automaton.add_word(needle.text, needle)
+    automaton.make_automaton()
+    return automaton
+
+
+def _haystacks(path: Path) -> tuple[str, str]:
+    """(raw lowercase text, words of the readable text) of one output file."""
+    data = path.read_bytes()
+    if path.suffix == ".gz":
+        try:
+            data = gzip.decompress(data)
+        except (OSError, EOFError):
+            pass
+    text = data.decode("utf-8", errors="replace")
+    if path.suffix == ".json" or path.name.endswith(".json.gz"):
+        try:
+            text = "\n".join(_strings(json.loads(text)))
+        except ValueError:
+            pass
+    raw = html.unescape(text).lower()
+    readable = _TAG.sub(" ", text.replace("<!--", " ").replace("-->", " "))
+    return raw, words(html.unescape(readable))
+
+
+def scan_site(site: Path, needles: list[Needle], shown: str | None = None) -> list[Problem]:
+    """One problem per output file and affiliate-only source that leaked into it."""
+    if not needles:
+        return []
+    raw_needles = [n for n in needles if n.raw]
+    word_needles = [n for n in needles if not n.raw]
+    raw_auto = _automaton(raw_needles) if raw_needles else None
+    word_auto = _automaton(word_needles) if word_needles else None
+    problems = set()
+    prefix = shown or site.as_posix()
+    for path in sorted(site.rglob("*")):
+        rel = path.relative_to(site).as_posix()
+        hits: list[Needle] = []
+        if raw_auto:
+            hits += [n for _, n in raw_auto.iter(rel.lower() + ("/" if path.is_dir() else ""))]
+        if path.is_file():
+            raw, readable = _haystacks(path)
+            if raw_auto:
+                hits += [n for _, n in raw_auto.iter(raw)]
+            if word_auto:
+                hits += [n for _, n in word_auto.iter(readable)]
+        for needle in hits:
+            snippet = needle.text.strip()
+            snippet = snippet if len(snippet) <= 60 else snippet[:57] + "..."
+            problems.add(Problem(f"{prefix}/{rel}", 0, 0,
+                                 f"holds affiliate-only material from {needle.origin}: \"{snippet}\""))
+    return sorted(problems)

@@ -1,0 +1,299 @@
+"""Check every file against the model and every reference against the hub; gather all problems."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, get_args
+
+from pydantic import BaseModel, ValidationError
+
+from hubgen.errors import Problem
+from hubgen.load import Document, field_name, load_file
+from hubgen.models import RECORD_MODELS, TYPES, HubSettings, Record, Theme, id_problem
+from hubgen.project import Project
+
+IGNORED_FILES = frozenset({"README.md", ".gitkeep", ".DS_Store"})
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A validated record with its identity: type folder, id (file name) and file."""
+
+    type: str
+    id: str
+    path: str
+    record: Any  # a Record subclass instance; audiences resolved after `resolve_audiences`
+    doc: Document = field(repr=False, compare=False, hash=False)
+
+    @property
+    def ref(self) -> str:
+        return f"{self.type}/{self.id}"
+
+    @property
+    def audience(self) -> str:
+        return self.record.audience
+
+
+@dataclass
+class Hub:
+    """Everything the content folder holds, validated."""
+
+    settings: HubSettings
+    themes: list[Theme]
+    records: dict[str, Entry]  # by ref, in type then id order
+
+    def of_type(self, type_: str) -> list[Entry]:
+        return [e for e in self.records.values() if e.type == type_]
+
+
+def check_project(project: Project) -> tuple[Hub | None, list[Problem]]:
+    """Load and validate every file; the hub is None when any problem was found."""
+    problems: list[Problem] = []
+    content = project.content
+    if not content.is_dir():
+        return None, [Problem(project.shown(content), 0, 0,
+                              "no content folder here; run hubgen from the hub's root or pass --project")]
+    problems += _stray_files(project)
+    settings, _ = _validate_one(project, content / "hub.yml", HubSettings, problems)
+    themes = _validate_themes(project, content / "themes.yml", problems)
+    entries: dict[str, Entry] = {}
+    for type_ in TYPES:
+        folder = content / type_
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.glob("*.yml")):
+            entry = _validate_record(project, type_, path, problems)
+            if entry:
+                entries[entry.ref] = entry
+    if settings is not None and themes is not None:
+        problems += _check_references(entries, themes)
+    if problems:
+        return None, sorted(set(problems))
+    hub = Hub(settings, themes, entries)
+    return resolve_audiences(hub), []
+
+
+def _stray_files(project: Project) -> list[Problem]:
+    """Files the hub would silently ignore are reported: an editor meant something by them."""
+    problems = []
+    content = project.content
+    for required in ("hub.yml", "themes.yml"):
+        if not (content / required).is_file():
+            problems.append(Problem(project.shown(content / required), 0, 0,
+                                    "is missing; every hub needs it (see content-model.md)"))
+    for path in sorted(content.iterdir()):
+        name = path.name
+        if name in IGNORED_FILES or name in ("hub.yml", "themes.yml") or name.startswith("."):
+            continue
+        if path.is_dir() and name in TYPES:
+            for inner in sorted(path.iterdir()):
+                if inner.name in IGNORED_FILES or inner.name.startswith(".") or inner.suffix == ".yml":
+                    continue
+                hint = ("rename it to end in .yml" if inner.suffix == ".yaml"
+                        else "only .yml record files belong in this folder; move or remove it")
+                problems.append(Problem(project.shown(inner), 0, 0, f"not a record file; {hint}"))
+            continue
+        near = difflib.get_close_matches(name, [*TYPES, "hub.yml", "themes.yml"], n=1)
+        hint = f"did you mean `{near[0]}`?" if near else f"records go in {', '.join(TYPES)}"
+        problems.append(Problem(project.shown(path), 0, 0, f"not part of the hub; {hint}"))
+    return problems
+
+
+def _validate_one(project: Project, path: Path, model: type[BaseModel],
+                  problems: list[Problem]) -> tuple[Any, Document]:
+    doc, found = load_file(path, project.shown(path))
+    if not path.is_file():
+        return None, doc
+    problems += found
+    if found:
+        return None, doc
+    if not isinstance(doc.data, dict):
+        problems.append(doc.problem((), "must be a mapping of fields (`title: ...` lines), "
+                                        f"not {describe_value(doc.data)}"))
+        return None, doc
+    return _model(doc, model, doc.data, (), problems), doc
+
+
+def _model(doc: Document, model: type[BaseModel], data: Any, loc: tuple[Any, ...],
+           problems: list[Problem]) -> Any:
+    try:
+        value = model.model_validate(data)
+    except ValidationError as exc:
+        problems += [_problem(doc, model, err, loc) for err in exc.errors(include_url=False)]
+        return None
+    for rule_loc, message in getattr(value, "rules", lambda: [])():
+        problems.append(doc.problem((*loc, *rule_loc), message, key=True))
+    return value
+
+
+def _validate_themes(project: Project, path: Path, problems: list[Problem]) -> list[Theme] | None:
+    if not path.is_file():
+        return None
+    doc, found = load_file(path, project.shown(path))
+    problems += found
+    if found:
+        return None
+    if not isinstance(doc.data, list):
+        problems.append(doc.problem((), "must be a list of themes, each starting with `- id: ...`"))
+        return None
+    themes, seen, ok = [], {}, True
+    for index, item in enumerate(doc.data):
+        theme = _model(doc, Theme, item, (index,), problems)
+        if theme is None:
+            ok = False
+            continue
+        if theme.id in seen:
+            problems.append(doc.problem((index, "id"), f"duplicate theme id `{theme.id}` (first on line "
+                                        f"{doc.where((seen[theme.id], 'id'))[0]}); give each theme its own id"))
+            ok = False
+        seen.setdefault(theme.id, index)
+        themes.append(theme)
+    return themes if ok else None
+
+
+def _validate_record(project: Project, type_: str, path: Path,
+                     problems: list[Problem]) -> Entry | None:
+    shown = project.shown(path)
+    bad_id = id_problem(path.stem)
+    if bad_id:
+        problems.append(Problem(shown, 0, 0, f"file name: {bad_id}; rename the file"))
+    model = RECORD_MODELS[type_]
+    record, doc = _validate_one(project, path, model, problems)
+    if record is None or bad_id:
+        return None
+    return Entry(type_, path.stem, shown, record, doc)
+
+
+def _problem(doc: Document, model: type[BaseModel], err: dict[str, Any],
+             prefix: tuple[Any, ...]) -> Problem:
+    loc = (*prefix, *err["loc"])
+    kind, value = err["type"], err.get("input")
+    if kind == "missing":
+        name = str(err["loc"][-1])
+        line, column = doc.where(loc[:-1])
+        return Problem(doc.path, line, column, f"is required but missing; add a line `{name}: ...`",
+                       field_name(loc))
+    if kind == "extra_forbidden":
+        owner = _owner_model(model, err["loc"][:-1])
+        known = list(owner.model_fields) if owner else []
+        near = difflib.get_close_matches(str(err["loc"][-1]), known, n=1, cutoff=0.6)
+        hint = (f"did you mean `{near[0]}`?" if near else
+                f"remove it; the fields are: {', '.join(known)}")
+        what = getattr(owner, "kind_name", None) or (owner.__name__.lower() if owner else "record")
+        return doc.problem(loc, f"unknown field for a {what}; {hint}", key=True)
+    if value is None and kind.endswith("_type"):
+        return doc.problem(loc, "is empty; give it a value or remove the line")
+    messages = {
+        "string_type": f"expected text, found {describe_value(value)}; write it as text "
+                       "(quote it if it starts with a special character)",
+        "list_type": f"expected a list, found {describe_value(value)}; write `[a, b]` "
+                     "or one `- item` per line",
+        "model_type": f"expected a mapping of fields, found {describe_value(value)}; "
+                      "write `key: value` lines",
+        "dict_type": f"expected a mapping of fields, found {describe_value(value)}",
+        "too_short": "must not be empty; give at least one",
+        "int_parsing": f"`{value}` is not a whole number; write the number alone, e.g. 60",
+        "int_type": f"expected a whole number, found {describe_value(value)}",
+        "greater_than": f"`{value}` must be a positive whole number",
+    }
+    if kind == "literal_error":
+        allowed = err["ctx"]["expected"].replace("'", "")
+        return doc.problem(loc, f"`{value}` is not allowed; use one of: {allowed}")
+    if kind == "value_error":
+        return doc.problem(loc, str(err["ctx"]["error"]))
+    return doc.problem(loc, messages.get(kind, err["msg"]))
+
+
+
+
+def _owner_model(model: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel] | None:
+    """The model class that owns the field at `loc` (for listing its known fields)."""
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        info = current.model_fields.get(part)
+        if info is None:
+            return None
+        current = _inner_model(info.annotation)
+        if current is None:
+            return None
+    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
+
+
+def _inner_model(annotation: Any) -> Any:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in get_args(annotation):
+        found = _inner_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def describe_value(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a mapping (`key: value` lines)"
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "nothing"
+    return f"the text `{value}`"
+
+
+def _check_references(entries: dict[str, Entry], themes: list[Theme]) -> list[Problem]:
+    theme_ids = [t.id for t in themes]
+    known_themes = set(theme_ids)
+    problems = []
+    for entry in entries.values():
+        record, doc = entry.record, entry.doc
+        for index, theme in enumerate(record.themes):
+            if theme not in known_themes:
+                problems.append(doc.problem(("themes", index), _missing(
+                    f"`{theme}` is not a theme in content/themes.yml", theme, theme_ids,
+                    "add it to themes.yml or use an existing theme")))
+        for index, ref in enumerate(record.related):
+            if ref == entry.ref:
+                problems.append(doc.problem(("related", index), "a record cannot be related to itself; "
+                                            "remove this line"))
+            elif ref not in entries:
+                problems.append(doc.problem(("related", index), _missing(
+                    f"`{ref}` does not exist (there is no content/{ref}.yml)", ref, list(entries),
+                    "correct the reference or remove it")))
+        if entry.type == "takeaways" and f"events/{record.event}" not in entries:
+            events = [e.id for e in entries.values() if e.type == "events"]
+            problems.append(doc.problem(("event",), _missing(
+                f"`{record.event}` is not an event (there is no content/events/{record.event}.yml)",
+                record.event, events, "correct the id or add the event")))
+    return problems
+
+
+def _missing(message: str, value: str, known: list[str], fallback: str) -> str:
+    near = difflib.get_close_matches(value, known, n=1, cutoff=0.6)
+    return f"{message}; did you mean `{near[0]}`?" if near else f"{message}; {fallback}"
+
+
+def resolve_audiences(hub: Hub) -> Hub:
+    """Give every record, link, session and section its explicit audience (inheritance applied)."""
+    default = hub.settings.default_audience
+    records = {}
+    for ref, entry in hub.records.items():
+        record: Record = entry.record
+        audience = record.audience or default
+        update: dict[str, Any] = {"audience": audience}
+        update["links"] = [_with_audience(link, audience) for link in record.links]
+        for name in ("registration", "recording", "slides"):
+            if getattr(record, name, None) is not None:
+                update[name] = _with_audience(getattr(record, name), audience)
+        if entry.type == "events":
+            update["sessions"] = [_with_audience(s, audience) for s in record.sessions]
+        if entry.type == "takeaways" and record.sections:
+            update["sections"] = [_with_audience(s, audience) for s in record.sections]
+        records[ref] = Entry(entry.type, entry.id, entry.path, record.model_copy(update=update), entry.doc)
+    return Hub(hub.settings, hub.themes, records)
+
+
+def _with_audience(item: Any, inherited: str) -> Any:
+    return item if item.audience else item.model_copy(update={"audience": inherited})

@@ -1,0 +1,60 @@
+"""Write one variant's generated project to build/<variant>/, touching only files that changed."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+
+def write_tree(root: Path, files: dict[str, bytes]) -> list[str]:
+    """Make `root` hold exactly `files`; unchanged files keep their modification time.
+
+    Returns the paths written, so a live preview knows what changed.
+    """
+    root.mkdir(parents=True, exist_ok=True)
+    written = []
+    for rel, data in sorted(files.items()):
+        path = root / rel
+        try:
+            if path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data:
+                continue
+        except OSError:
+            pass
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.tmp")
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+        written.append(rel)
+    wanted = set(files)
+    for dirpath, dirnames, filenames in os.walk(root, topdown=False):
+        for name in filenames:
+            rel = Path(dirpath, name).relative_to(root).as_posix()
+            if rel not in wanted:
+                os.remove(Path(dirpath, name))
+                written.append(rel)
+        for name in dirnames:
+            full = Path(dirpath, name)
+            if full.is_dir() and not any(full.iterdir()):
+                full.rmdir()
+    return written
+
+
+def read_tree(root: Path) -> dict[str, bytes]:
+    """Every file below `root`, by forward-slash relative path (for copying templates)."""
+    if not root.is_dir():
+        return {}
+    return {p.relative_to(root).as_posix(): p.read_bytes()
+            for p in sorted(root.rglob("*")) if p.is_file() and not p.name.startswith(".")}
+
+
+def replace_dir(new: Path, target: Path) -> None:
+    """Put the finished `new` in place of `target`, as nearly atomically as a file system allows."""
+    old = target.with_name(f".{target.name}.old")
+    if old.exists():
+        shutil.rmtree(old)
+    if target.exists():
+        os.replace(target, old)
+    os.replace(new, target)
+    if old.exists():
+        shutil.rmtree(old)
