@@ -13,7 +13,7 @@ from pathlib import Path
 from hubgen.config import dump_config, load_base, variant_config
 from hubgen.errors import HubError
 from hubgen.project import Project, Variant
-from hubgen.render import HubView, render_pages
+from hubgen.render import render_pages
 from hubgen.scan import affiliate_material, scan_site
 from hubgen.select import select
 from hubgen.site import finish_engine, start_engine
@@ -60,12 +60,14 @@ def generate(project: Project, hub: Hub, variant: Variant, base: dict, day: dt.d
     return files
 
 
-def source_epoch(hub: Hub, variant: Variant, day: dt.date) -> int:
-    """SOURCE_DATE_EPOCH for the engine: the caller's, else the variant's newest content date."""
+def source_epoch(hub: Hub) -> int:
+    """SOURCE_DATE_EPOCH for the engine (sitemap dates): the caller's, else the newest
+    `updated` or event date of the variant, so that a rebuild of the same content is identical."""
     given = os.environ.get("SOURCE_DATE_EPOCH")
     if given and given.isdigit():
         return int(given)
-    dates = [d for e in hub.records.values() if (d := HubView(hub, variant, day).dated(e))]
+    dates = [e.record.updated for e in hub.records.values() if e.record.updated]
+    dates += [e.record.ends for e in hub.of_type("events")]
     newest = max(dates, default=dt.date(2000, 1, 1))
     return calendar.timegm(newest.timetuple())
 
@@ -89,7 +91,7 @@ def build(project: Project, variants: tuple[Variant, ...], timings: Timings | No
         write_tree(project.build_dir(variant), files)
     start = timings.add("write", start)
     running = {v: start_engine(project.build_dir(v) / "mkdocs.yml", project.site_dir(v).parent, v,
-                               source_epoch(select(hub, v), v, day)) for v in variants}
+                               source_epoch(select(hub, v))) for v in variants}
     try:
         for variant, (process, staging) in running.items():
             finish_engine(process, variant, project.shown(project.build_dir(variant) / "mkdocs.yml"))
@@ -106,7 +108,8 @@ def build(project: Project, variants: tuple[Variant, ...], timings: Timings | No
         for process, staging in running.values():
             if process.poll() is None:
                 process.kill()
-                process.wait()
+            if process.stdout and not process.stdout.closed:
+                process.communicate()
             if staging.exists():
                 shutil.rmtree(staging, ignore_errors=True)
     return [f"{v}: {len(generated[v])} files generated in {project.shown(project.build_dir(v))}/, "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -93,6 +94,9 @@ def variant_config(base: dict[str, Any], hub: Hub, variant: Variant) -> dict[str
     config = copy.deepcopy(base)
     config.setdefault("site_name", hub.settings.title)
     config.setdefault("site_description", hub.settings.description)
+    site_url = os.environ.get("HUBGEN_SITE_URL") or getattr(hub.settings, f"{variant}_url")
+    if site_url:
+        config["site_url"] = site_url
     config["docs_dir"] = "docs"
     config["site_dir"] = "site"
     config["nav"] = [{"Home": "index.md"}, {"Themes": "themes/index.md"},

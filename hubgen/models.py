@@ -156,6 +156,10 @@ class HubSettings(Model):
     """One paragraph saying what the hub is for."""
     default_audience: Audience = "affiliates"
     """The audience of every record that does not state its own."""
+    public_url: Url | None = None
+    """Where the public site is published, e.g. https://hub.example.org/ (sitemap, canonical links)."""
+    affiliates_url: Url | None = None
+    """Where the affiliate site is published (sitemap, canonical links)."""
 
 
 class Theme(Model):

@@ -1,0 +1,46 @@
+# The two commands a new user needs: `make site` and `make test`. Everything is installed from here.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HUBGEN := $(VENV)/bin/hubgen
+CHROMIUM := /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: site test check serve lint golden clean
+
+site: $(VENV)/.runtime  ## set up and build both variants of content/ into site/
+	$(HUBGEN) build --variant all
+
+test: $(VENV)/.dev $(CHROMIUM)  ## set up, then run every test
+	$(PY) -m pytest
+
+check: $(VENV)/.runtime  ## validate content/ only
+	$(HUBGEN) check
+
+serve: $(VENV)/.runtime  ## live preview of the affiliate site on http://127.0.0.1:8000
+	$(HUBGEN) serve
+
+lint: $(VENV)/.dev
+	$(VENV)/bin/ruff check hubgen tests
+
+golden: $(VENV)/.dev  ## regenerate tests/golden/ after a deliberate template change; review the diff
+	$(PY) -m pytest tests/test_render.py --update-golden -q
+
+$(VENV)/.runtime: requirements.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $@
+
+$(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+# Debian's Chromium for the browser tests; Playwright never downloads a browser here.
+$(CHROMIUM):
+	$(SUDO) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium
+
+clean:
+	rm -rf build site $(VENV)

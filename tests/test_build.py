@@ -1,0 +1,226 @@
+"""Real builds with the real engine: page types, the audience split, determinism, atomicity."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from hubgen.build import build
+from hubgen.config import parse_generated
+from hubgen.errors import HubError
+from hubgen.project import Project
+from tests.conftest import write
+
+BANNER = "Affiliates only - do not share."
+TINY_AFFILIATE_ONLY = [
+    "Canary link title alpha", "canary-alpha", "Canary note text bravo", "Canary record title charlie",
+    "Canary record summary delta", "Canary record body echo", "secret-tool", "Canary recording foxtrot",
+    "recording-foxtrot", "Canary session golf", "Canary session summary hotel", "Canary section india",
+    "Canary section point juliet", "Canary theme kappa", "secret-theme",
+]
+
+
+def tree_digest(root: Path) -> dict[str, str]:
+    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def all_text(root: Path) -> str:
+    return "\n".join(p.read_bytes().decode("utf-8", "replace") + "\n" + p.relative_to(root).as_posix()
+                     for p in sorted(root.rglob("*")) if p.is_file())
+
+
+def html_pages(root: Path) -> list[Path]:
+    return sorted(root.rglob("*.html"))
+
+
+# The shipped hub -------------------------------------------------------------------------------
+
+SHIPPED_PAGES = [
+    "index.html", "404.html", "themes/index.html", "themes/disclosures/index.html",
+    "tools/index.html", "webinars/index.html", "clauses/index.html", "events/index.html",
+    "takeaways/index.html", "events/2022-11-affiliate-exchange-barcelona/index.html",
+    "takeaways/disclosures/index.html", "takeaways/supplier-engagement-strategies/index.html",
+    "tools/supplier-engagement-qa/index.html", "tools/ecovadis/index.html", "tools/epeat/index.html",
+    "tools/tco-certified/index.html", "tools/emissions-calculators/index.html",
+    "tools/worker-driven-monitoring-methodology/index.html",
+    "tools/remote-monitoring-methodology/index.html", "clauses/disclosure-updates/index.html",
+    "webinars/ddpp-remedy/index.html", "search/search_index.json", "sitemap.xml",
+]
+
+
+@pytest.mark.parametrize("variant", ["public", "affiliates"])
+def test_shipped_hub_has_every_page_type(built_shipped: Project, variant: str) -> None:
+    site = built_shipped.site_dir(variant)
+    missing = [page for page in SHIPPED_PAGES if not (site / page).is_file()]
+    assert missing == []
+
+
+@pytest.mark.parametrize("variant", ["public", "affiliates"])
+def test_shipped_event_page_has_every_session_and_takeaway(built_shipped: Project, variant: str) -> None:
+    html = (built_shipped.site_dir(variant) / "events/2022-11-affiliate-exchange-barcelona/index.html"
+            ).read_text()
+    for session in ["Celebrating achievements", "Monitoring for change", "Low Emission Vehicles",
+                    "Innovation Programme", "Knowledge Exchange Hubs", "Closing"]:
+        assert session in html
+    for takeaway in ["responding-to-external-crises", "internal-influencing", "disclosures",
+                     "responsible-procurement-tools-and-methodologies", "supplier-engagement-strategies",
+                     "monitoring-for-change"]:
+        assert f'href="../../takeaways/{takeaway}/"' in html
+    assert "17 November 2022 to 18 November 2022" in html
+
+
+def test_shipped_webinars_series_has_six_undated(built_shipped: Project) -> None:
+    listing = (built_shipped.site_dir("public") / "webinars/index.html").read_text()
+    assert "6 webinars on this site." in listing
+    page = (built_shipped.site_dir("public") / "webinars/ddpp-remedy/index.html").read_text()
+    assert "Date not recorded" in page
+    assert "Delivering Due Diligence in Public Procurement" in page
+
+
+def test_shipped_clauses_say_they_are_drafted(built_shipped: Project) -> None:
+    hub_content = built_shipped.content / "clauses"
+    for path in hub_content.glob("*.yml"):
+        assert "drafted from the" in path.read_text().lower(), path.name
+
+
+def test_shipped_affiliate_only_record_only_on_affiliate_site(built_shipped: Project) -> None:
+    assert (built_shipped.site_dir("affiliates") / "tools/affiliate-update/index.html").is_file()
+    assert not (built_shipped.site_dir("public") / "tools/affiliate-update").exists()
+    public = all_text(built_shipped.site_dir("public"))
+    assert "intranet.example.org" not in public
+    assert "affiliate-update" not in public
+
+
+@pytest.mark.parametrize("variant", ["public", "affiliates"])
+def test_banner_on_every_affiliate_page_and_no_public_page(built_shipped: Project, variant: str) -> None:
+    pages = html_pages(built_shipped.site_dir(variant))
+    assert len(pages) > 40
+    with_banner = [p for p in pages if BANNER in p.read_text()]
+    assert len(with_banner) == (len(pages) if variant == "affiliates" else 0)
+
+
+def test_related_is_shown_both_ways(built_shipped: Project) -> None:
+    site = built_shipped.site_dir("public")
+    takeaway = (built_shipped.content / "takeaways/disclosures.yml").read_text()
+    assert "clauses/disclosure-updates" in takeaway  # named on the takeaway's side only
+    clause = (site / "clauses/disclosure-updates/index.html").read_text()
+    assert 'href="../../takeaways/disclosures/"' in clause
+
+
+def test_nav_lists_sections_not_records(built_shipped: Project) -> None:
+    config = parse_generated(built_shipped.build_dir("affiliates") / "mkdocs.yml")
+    assert [next(iter(item.values())) for item in config["nav"]] == [
+        "index.md", "themes/index.md", "tools/index.md", "webinars/index.md", "clauses/index.md",
+        "events/index.md", "takeaways/index.md"]
+    page = (built_shipped.site_dir("affiliates") / "tools/ecovadis/index.html").read_text()
+    nav = page[page.index('md-nav--primary'):page.index('md-content')]
+    assert "tools/epeat/" not in nav and "supplier-engagement-qa" not in nav
+
+
+@pytest.mark.parametrize("variant", ["public", "affiliates"])
+def test_search_index_holds_only_the_variants_pages(built_shipped: Project, variant: str) -> None:
+    index = json.loads((built_shipped.site_dir(variant) / "search/search_index.json").read_text())
+    locations = {doc["location"].split("#")[0] for doc in index["docs"]}
+    assert "tools/ecovadis/" in locations
+    assert ("tools/affiliate-update/" in locations) == (variant == "affiliates")
+
+
+def test_generated_public_project_has_no_affiliate_only_file_or_id(built_shipped: Project) -> None:
+    generated = all_text(built_shipped.build_dir("public"))
+    assert "affiliate-update" not in generated
+    assert "intranet.example.org" not in generated
+    assert "Affiliate note" not in generated
+
+
+# The tiny hub: every affiliate-only field has its own canary -----------------------------------
+
+def test_tiny_public_site_holds_no_canary(built_tiny: Project) -> None:
+    public = all_text(built_tiny.site_dir("public")) + all_text(built_tiny.build_dir("public"))
+    assert [c for c in TINY_AFFILIATE_ONLY if c.lower() in public.lower()] == []
+
+
+def test_tiny_affiliate_site_holds_every_canary(built_tiny: Project) -> None:
+    site = all_text(built_tiny.site_dir("affiliates"))
+    assert [c for c in TINY_AFFILIATE_ONLY if c not in site] == []
+
+
+def test_tiny_affiliate_items_are_marked(built_tiny: Project) -> None:
+    page = (built_tiny.site_dir("affiliates") / "tools/qa-tool/index.html").read_text()
+    link = page[page.index("Canary link title alpha"):]
+    assert link.index("Affiliates only") < link.index("</li>")
+    public_page = (built_tiny.site_dir("public") / "tools/qa-tool/index.html").read_text()
+    assert "Public guide" in public_page and "Affiliates only" not in public_page
+
+
+# Determinism and atomicity ------------------------------------------------------------------------
+
+def test_two_builds_are_byte_identical(tiny: Project, tmp_path: Path) -> None:
+    build(tiny, ("public", "affiliates"))
+    first = {v: tree_digest(tiny.site_dir(v)) for v in ("public", "affiliates")}
+    shutil.rmtree(tiny.root / "build")
+    shutil.rmtree(tiny.root / "site")
+    build(tiny, ("public", "affiliates"))
+    assert {v: tree_digest(tiny.site_dir(v)) for v in ("public", "affiliates")} == first
+
+
+def test_build_without_source_date_epoch_is_still_reproducible(tiny: Project,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    build(tiny, ("public",))
+    first = tree_digest(tiny.site_dir("public"))
+    build(tiny, ("public",))
+    assert tree_digest(tiny.site_dir("public")) == first
+    assert "<lastmod>2022-11-18</lastmod>" in (tiny.site_dir("public") / "sitemap.xml").read_text()
+
+
+def test_invalid_content_leaves_previous_site_untouched(tiny: Project) -> None:
+    build(tiny, ("public", "affiliates"))
+    before = {v: tree_digest(tiny.site_dir(v)) for v in ("public", "affiliates")}
+    write(tiny, "tools/qa-tool.yml", "title: [broken\n")
+    with pytest.raises(HubError):
+        build(tiny, ("public", "affiliates"))
+    assert {v: tree_digest(tiny.site_dir(v)) for v in ("public", "affiliates")} == before
+
+
+def test_engine_failure_leaves_previous_site_untouched(tiny: Project) -> None:
+    build(tiny, ("public", "affiliates"))
+    before = tree_digest(tiny.site_dir("affiliates"))
+    listing = tiny.templates / "pages/listing.md.j2"
+    listing.write_text(listing.read_text() + "\n[broken](missing-page.md)\n")
+    with pytest.raises(HubError) as failure:
+        build(tiny, ("public", "affiliates"))
+    assert "missing-page.md" in str(failure.value)
+    assert tree_digest(tiny.site_dir("affiliates")) == before
+    assert not [p for p in (tiny.root / "site").iterdir() if p.name.startswith(".")]
+
+
+def test_leaking_template_fails_the_build_naming_file_and_record(tiny: Project) -> None:
+    build(tiny, ("public",))
+    before = tree_digest(tiny.site_dir("public"))
+    main_html = tiny.templates / "overrides/main.html"
+    main_html.write_text(main_html.read_text().replace(
+        "{% block announce %}", "{% block announce %}<!-- Canary record title charlie -->"))
+    with pytest.raises(HubError) as failure:
+        build(tiny, ("public",))
+    lines = failure.value.lines()
+    assert any(line.startswith("site/public/index.html: holds affiliate-only material from "
+                               "content/tools/secret-tool.yml: title") for line in lines), lines
+    assert tree_digest(tiny.site_dir("public")) == before
+
+
+def test_unchanged_generated_files_keep_their_mtime(tiny: Project) -> None:
+    build(tiny, ("affiliates",))
+    page = tiny.build_dir("affiliates") / "docs/clauses/disclosure-clause.md"
+    other = tiny.build_dir("affiliates") / "docs/events/tiny-event.md"
+    stamps = (page.stat().st_mtime_ns, other.stat().st_mtime_ns)
+    write(tiny, "clauses/disclosure-clause.yml",
+          (tiny.content / "clauses/disclosure-clause.yml").read_text().replace(
+              "Disclosure updates", "Disclosure updates, revised"))
+    build(tiny, ("affiliates",))
+    assert page.stat().st_mtime_ns != stamps[0]
+    assert other.stat().st_mtime_ns == stamps[1]
