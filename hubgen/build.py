@@ -37,8 +37,8 @@ def today() -> dt.date:
     """The build's date: from SOURCE_DATE_EPOCH when set, so builds can be reproduced."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
-    return dt.datetime.now(dt.timezone.utc).date()
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
+    return dt.datetime.now(dt.UTC).date()
 
 
 def load_hub(project: Project) -> Hub:
@@ -93,7 +93,7 @@ def build(project: Project, variants: tuple[Variant, ...], timings: Timings | No
     running = {v: start_engine(project.build_dir(v) / "mkdocs.yml", project.site_dir(v).parent, v,
                                source_epoch(select(hub, v))) for v in variants}
     try:
-        for variant, (process, staging) in running.items():
+        for variant, (process, _staging) in running.items():
             finish_engine(process, variant, project.shown(project.build_dir(variant) / "mkdocs.yml"))
         start = timings.add("engine", start)
         if "public" in running:

@@ -101,7 +101,7 @@ def variant_config(base: dict[str, Any], hub: Hub, variant: Variant) -> dict[str
     config["site_dir"] = "site"
     config["nav"] = [{"Home": "index.md"}, {"Themes": "themes/index.md"},
                      *[{label: f"{t}/index.md"} for t, label in
-                       zip(TYPES, ("Tools", "Webinars", "Clauses", "Events", "Takeaways"))]]
+                       zip(TYPES, ("Tools", "Webinars", "Clauses", "Events", "Takeaways"), strict=True)]]
     # Record and theme pages are reached from listings, not the nav: at 1,000 records a full
     # nav makes every page about 300 KB. This only silences MkDocs' note about them.
     config["not_in_nav"] = "\n".join(f"/{t}/*.md" for t in (*TYPES, "themes"))

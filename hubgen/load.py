@@ -77,16 +77,14 @@ def load_file(path: Path, shown: str) -> tuple[Document, list[Problem]]:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
-        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        line_start = raw.rfind(b"\n", 0, exc.start) + 1
+        column = len(raw[line_start:exc.start].decode("utf-8", errors="replace").lstrip("\ufeff")) + 1
         return doc, [Problem(shown, line, column, "file is not UTF-8 text; save it as UTF-8")]
     return load_text(text, shown)
 
 
 def load_text(text: str, shown: str) -> tuple[Document, list[Problem]]:
     doc = Document(shown)
-    tab = _tab_indent(text, shown)
-    if tab:
-        return doc, [tab]
     if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()):
         return doc, [Problem(shown, 1, 1, "file is empty; write the record's fields, "
                              "at least title, summary and themes")]
@@ -95,23 +93,35 @@ def load_text(text: str, shown: str) -> tuple[Document, list[Problem]]:
     except _Refused as refused:
         return doc, [refused.problem]
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        what = (exc.problem or exc.context or "invalid YAML").strip()
-        return doc, [Problem(shown, line, column, f"YAML syntax error: {what}; "
-                             "check the indentation and quoting on this line and the one before")]
+        return doc, [_syntax_problem(exc, text, shown)]
     except yaml.YAMLError as exc:
         return doc, [Problem(shown, 1, 1, f"YAML error: {exc}")]
     return doc, []
 
 
-def _tab_indent(text: str, shown: str) -> Problem | None:
-    for number, line in enumerate(text.splitlines(), 1):
-        indent = line[: len(line) - len(line.lstrip(" \t"))]
+def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, shown: str) -> Problem:
+    """Where the parser stopped is not always where the mistake is: point at the mistake."""
+    lines = text.splitlines()
+    mark = exc.problem_mark or exc.context_mark
+    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    for number in range(min(line, len(lines)), 0, -1):  # a tab in the indentation breaks YAML
+        current = lines[number - 1]
+        indent = current[: len(current) - len(current.lstrip(" \t"))]
         if "\t" in indent:
             return Problem(shown, number, indent.index("\t") + 1,
                            "tab character in the indentation; YAML indents with spaces only")
-    return None
+        if number < line:
+            break
+    context = (exc.context or "").strip()
+    if exc.context_mark and ("quoted scalar" in context or line > len(lines)):
+        # an unclosed quote or bracket: the parser gives up at the end of the file
+        line, column = exc.context_mark.line + 1, exc.context_mark.column + 1
+        what = f"{context} that is never closed" if context else "unclosed quote or bracket"
+        return Problem(shown, line, column, f"YAML syntax error: {what}; add the closing quote "
+                       "or bracket, or remove the opening one")
+    what = (exc.problem or context or "invalid YAML").strip()
+    return Problem(shown, line, column, f"YAML syntax error: {what}; "
+                   "check the indentation and quoting on this line and the one before")
 
 
 class _Builder:
@@ -150,7 +160,7 @@ class _Builder:
                               "quote the value if it must stay text")
         self.doc.values[loc] = (event.start_mark.line + 1, event.start_mark.column + 1)
         if isinstance(event, yaml.ScalarEvent):
-            if event.style is None and event.value in NULLS:
+            if event.implicit[0] and event.value in NULLS:  # plain, not quoted
                 return None
             return event.value
         if isinstance(event, yaml.SequenceStartEvent):

@@ -118,7 +118,7 @@ class HubView:
         starts = entry.record.starts
         if starts is None:
             return "undated"
-        return "upcoming" if starts.astimezone(dt.timezone.utc).date() >= self.today else "past"
+        return "upcoming" if starts.astimezone(dt.UTC).date() >= self.today else "past"
 
     @cached_property
     def upcoming(self) -> list[Entry]:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import html
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import ahocorasick
 
@@ -133,16 +135,12 @@ def _haystacks(path: Path) -> tuple[str, str]:
     """(raw lowercase text, words of the readable text) of one output file."""
     data = path.read_bytes()
     if path.suffix == ".gz":
-        try:
+        with contextlib.suppress(OSError, EOFError):
             data = gzip.decompress(data)
-        except (OSError, EOFError):
-            pass
     text = data.decode("utf-8", errors="replace")
     if path.suffix == ".json" or path.name.endswith(".json.gz"):
-        try:
+        with contextlib.suppress(ValueError):
             text = "\n".join(_strings(json.loads(text)))
-        except ValueError:
-            pass
     raw = html.unescape(text).lower()
     readable = _TAG.sub(" ", text.replace("<!--", " ").replace("-->", " "))
     return raw, words(html.unescape(readable))

@@ -5,7 +5,6 @@ from __future__ import annotations
 import threading
 import time
 
-
 import click
 
 from hubgen.build import generate, today

@@ -68,7 +68,8 @@ def check_project(project: Project) -> tuple[Hub | None, list[Problem]]:
             if entry:
                 entries[entry.ref] = entry
     if settings is not None and themes is not None:
-        problems += _check_references(entries, themes)
+        broken = {f"{t}/{p.stem}" for t in TYPES for p in (content / t).glob("*.yml")} - set(entries)
+        problems += _check_references(entries, themes, broken)
     if problems:
         return None, sorted(set(problems))
     hub = Hub(settings, themes, entries)
@@ -145,8 +146,9 @@ def _validate_themes(project: Project, path: Path, problems: list[Problem]) -> l
             ok = False
             continue
         if theme.id in seen:
-            problems.append(doc.problem((index, "id"), f"duplicate theme id `{theme.id}` (first on line "
-                                        f"{doc.where((seen[theme.id], 'id'))[0]}); give each theme its own id"))
+            first = doc.where((seen[theme.id], "id"))[0]
+            problems.append(doc.problem((index, "id"), f"duplicate theme id `{theme.id}` (first on "
+                                        f"line {first}); give each theme its own id"))
             ok = False
         seen.setdefault(theme.id, index)
         themes.append(theme)
@@ -243,7 +245,10 @@ def describe_value(value: Any) -> str:
     return f"the text `{value}`"
 
 
-def _check_references(entries: dict[str, Entry], themes: list[Theme]) -> list[Problem]:
+def _check_references(entries: dict[str, Entry], themes: list[Theme],
+                      broken: set[str]) -> list[Problem]:
+    """References to themes and records that do not exist; a record whose own file has problems
+    is not reported again by each record that points at it."""
     theme_ids = [t.id for t in themes]
     known_themes = set(theme_ids)
     problems = []
@@ -258,11 +263,12 @@ def _check_references(entries: dict[str, Entry], themes: list[Theme]) -> list[Pr
             if ref == entry.ref:
                 problems.append(doc.problem(("related", index), "a record cannot be related to itself; "
                                             "remove this line"))
-            elif ref not in entries:
+            elif ref not in entries and ref not in broken:
                 problems.append(doc.problem(("related", index), _missing(
                     f"`{ref}` does not exist (there is no content/{ref}.yml)", ref, list(entries),
                     "correct the reference or remove it")))
-        if entry.type == "takeaways" and f"events/{record.event}" not in entries:
+        event_ref = f"events/{record.event}" if entry.type == "takeaways" else ""
+        if event_ref and event_ref not in entries and event_ref not in broken:
             events = [e.id for e in entries.values() if e.type == "events"]
             problems.append(doc.problem(("event",), _missing(
                 f"`{record.event}` is not an event (there is no content/events/{record.event}.yml)",

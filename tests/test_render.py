@@ -1,0 +1,65 @@
+"""Golden Markdown: each record type, listing, theme and home page as generated for each variant.
+
+After a deliberate template change run `make golden` and review the diff of tests/golden/.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from hubgen.project import Project
+from hubgen.render import md_text, render_pages
+from hubgen.select import select
+from hubgen.validate import check_project
+
+GOLDEN = Path(__file__).parent / "golden"
+TODAY = dt.date(2026, 1, 1)
+PAGES = ["index.md", "themes/index.md", "themes/disclosures.md", "tools/index.md",
+         "tools/qa-tool.md", "tools/secret-tool.md", "webinars/dated-webinar.md",
+         "webinars/undated-webinar.md", "clauses/disclosure-clause.md", "events/tiny-event.md",
+         "takeaways/tiny-takeaways.md"]
+
+
+def rendered(project: Project, variant: str) -> dict[str, str]:
+    hub, problems = check_project(project)
+    assert problems == []
+    pages = render_pages(select(hub, variant), variant, project.templates, TODAY)
+    return {page.path: page.text for page in pages}
+
+
+@pytest.mark.parametrize("variant", ["public", "affiliates"])
+def test_pages_match_golden(tiny: Project, variant: str, request: pytest.FixtureRequest) -> None:
+    pages = rendered(tiny, variant)
+    update = request.config.getoption("--update-golden")
+    mismatched = []
+    for path in PAGES:
+        golden = GOLDEN / variant / path
+        if path == "tools/secret-tool.md" and variant == "public":
+            assert path not in pages
+            continue
+        if update:
+            golden.parent.mkdir(parents=True, exist_ok=True)
+            golden.write_text(pages[path], encoding="utf-8")
+        elif pages[path] != golden.read_text(encoding="utf-8"):
+            mismatched.append(path)
+    assert mismatched == [], "run `make golden` and review the diff if the change is intended"
+
+
+def test_public_variant_renders_only_public_pages(tiny: Project) -> None:
+    pages = rendered(tiny, "public")
+    assert "tools/secret-tool.md" not in pages
+    assert "themes/secret-theme.md" not in pages
+    assert "tools/secret-tool.md" in rendered(tiny, "affiliates")
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Q&A <b>", "Q&amp;A &lt;b&gt;"),
+    ("*not* [a](link) {: onclick=x}", r"\*not\* \[a\]\(link\) \{: onclick\=x\}"),
+    ("two\nlines", "two lines"),
+    ("NO", "NO"),
+])
+def test_plain_text_cannot_become_markup(text: str, expected: str) -> None:
+    assert md_text(text) == expected
