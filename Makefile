@@ -1,6 +1,7 @@
 # The two commands a new user needs: `make site` and `make test`. Everything is installed from here.
 SHELL := /bin/bash
 PYTHON ?= python3
+VARIANT ?= all
 VENV := .venv
 PY := $(VENV)/bin/python
 HUBGEN := $(VENV)/bin/hubgen
@@ -10,7 +11,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 .PHONY: site test check serve lint golden clean
 
 site: $(VENV)/.runtime  ## set up and build both variants of content/ into site/
-	$(HUBGEN) build --variant all
+	$(HUBGEN) build --variant $(VARIANT)
 
 test: $(VENV)/.dev $(CHROMIUM)  ## set up, then run every test
 	$(PY) -m pytest

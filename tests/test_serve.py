@@ -1,0 +1,86 @@
+"""`hubgen serve`: a real preview server on 127.0.0.1 that follows edits to content and templates."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+
+import pytest
+
+from hubgen.project import Project
+
+TIMEOUT = 30.0
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def fetch(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=5) as response:
+        return response.read().decode("utf-8")
+
+
+def wait_for(url: str, text: str) -> str:
+    deadline = time.monotonic() + TIMEOUT
+    last = ""
+    while time.monotonic() < deadline:
+        try:
+            last = fetch(url)
+            if text in last:
+                return last
+        except OSError:
+            pass
+        time.sleep(0.1)
+    raise AssertionError(f"{text!r} never appeared at {url}")
+
+
+@pytest.fixture
+def server(tiny: Project) -> Iterator[str]:
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "hubgen", "--project", str(tiny.root), "serve",
+                                "--variant", "public", "--port", str(port)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                               env={**os.environ})
+    try:
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        process.stderr.close()
+
+
+def test_preview_follows_content_and_template_edits(tiny: Project, server: str) -> None:
+    page = wait_for(server + "tools/qa-tool/", "Supplier Q&amp;A tool")
+    assert "Canary" not in page  # the public variant, filtered like a build
+
+    record = tiny.content / "tools/qa-tool.yml"
+    record.write_text(record.read_text().replace("title: Supplier Q&A tool", "title: Renamed tool"))
+    wait_for(server + "tools/qa-tool/", "Renamed tool")
+    wait_for(server + "tools/", "Renamed tool")  # the listing follows too
+
+    template = tiny.templates / "pages/tools.md.j2"
+    template.write_text(template.read_text().replace("## Use it for", "## Good for"))
+    wait_for(server + "tools/qa-tool/", "Good for")
+
+
+def test_preview_survives_a_broken_file(tiny: Project, server: str) -> None:
+    wait_for(server, "Tiny Hub")
+    record = tiny.content / "tools/qa-tool.yml"
+    good = record.read_text()
+    record.write_text("title: [broken\n")
+    time.sleep(1.0)
+    assert "Supplier Q&amp;A tool" in fetch(server + "tools/qa-tool/")  # last good version stays
+    record.write_text(good.replace("Supplier Q&A tool", "Fixed tool"))
+    wait_for(server + "tools/qa-tool/", "Fixed tool")
