@@ -10,7 +10,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from hubgen.config import dump_config, load_base, variant_config
+from hubgen.config import dump_config, load_base, site_url_for, variant_config
+from hubgen.headers import write_site_headers
 from hubgen.errors import HubError
 from hubgen.project import Project, Variant
 from hubgen.render import render_pages
@@ -95,6 +96,8 @@ def build(project: Project, variants: tuple[Variant, ...], timings: Timings | No
     try:
         for variant, (process, _staging) in running.items():
             finish_engine(process, variant, project.shown(project.build_dir(variant) / "mkdocs.yml"))
+        for variant, (_, staging) in running.items():
+            write_site_headers(staging, variant, site_url_for(hub, variant))
         start = timings.add("engine", start)
         if "public" in running:
             needles = affiliate_material(hub, select(hub, "public"))

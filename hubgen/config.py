@@ -94,7 +94,7 @@ def variant_config(base: dict[str, Any], hub: Hub, variant: Variant) -> dict[str
     config = copy.deepcopy(base)
     config.setdefault("site_name", hub.settings.title)
     config.setdefault("site_description", hub.settings.description)
-    site_url = os.environ.get("HUBGEN_SITE_URL") or getattr(hub.settings, f"{variant}_url")
+    site_url = site_url_for(hub, variant)
     if site_url:
         config["site_url"] = site_url
     config["docs_dir"] = "docs"
@@ -118,6 +118,11 @@ def variant_config(base: dict[str, Any], hub: Hub, variant: Variant) -> dict[str
     extra["hubgen"] = {"variant": variant}
     config.setdefault("plugins", ["search"])
     return config
+
+
+def site_url_for(hub: Hub, variant: Variant) -> str | None:
+    """The variant's published address: HUBGEN_SITE_URL (set by a deploy), else hub.yml's."""
+    return os.environ.get("HUBGEN_SITE_URL") or getattr(hub.settings, f"{variant}_url")
 
 
 def dump_config(config: dict[str, Any]) -> str:

@@ -15,14 +15,29 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    extra_headers: list[tuple[str, str]] = []
+
+    def end_headers(self) -> None:
+        for name, value in self.extra_headers:
+            self.send_header(name, value)
+        super().end_headers()
+
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002
         pass
 
 
 @contextlib.contextmanager
-def serve_dir(root: Path) -> Iterator[str]:
-    """Serve `root` on 127.0.0.1 at a free port; yields the base URL."""
-    handler = functools.partial(_QuietHandler, directory=str(root))
+def serve_dir(root: Path, *, with_headers: bool = False) -> Iterator[str]:
+    """Serve `root` on 127.0.0.1 at a free port; yields the base URL.
+
+    With `with_headers`, every response carries the `/*` rule of the site's `_headers` file,
+    as Netlify would send it.
+    """
+    from hubgen.headers import parse_headers_file
+
+    rules = parse_headers_file((root / "_headers").read_text()) if with_headers else {}
+    handler_class = type("Handler", (_QuietHandler,), {"extra_headers": rules.get("/*", [])})
+    handler = functools.partial(handler_class, directory=str(root))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

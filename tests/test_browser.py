@@ -72,3 +72,48 @@ def test_pages_render_with_banner_only_on_affiliate_site(built_tiny: Project, br
                     assert "Affiliates only - do not share." in banner.inner_text()
             page.close()
             assert errors == []
+
+
+VIOLATIONS = """
+window.__violations = [];
+document.addEventListener("securitypolicyviolation",
+    e => window.__violations.push(e.violatedDirective + " " + e.blockedURI));
+"""
+PAGE_TYPES = ["", "404.html", "themes/", "themes/disclosures/", "tools/", "tools/qa-tool/",
+              "webinars/dated-webinar/", "webinars/undated-webinar/", "clauses/disclosure-clause/",
+              "events/tiny-event/", "takeaways/tiny-takeaways/"]
+
+
+@pytest.mark.parametrize("variant", ["public", "affiliates"])
+def test_every_page_type_works_under_the_csp_with_no_other_host(built_tiny: Project, browser: object,
+                                                                variant: str) -> None:
+    site = built_tiny.site_dir(variant)
+    with serve_dir(site, with_headers=True) as base:
+        context = browser.new_context()
+        context.add_init_script(VIOLATIONS)
+        page = context.new_page()
+        requests: list[str] = []
+        console: list[str] = []
+        page.on("request", lambda r: requests.append(r.url))
+        page.on("console", lambda m: console.append(m.text) if m.type == "error" else None)
+        for path in PAGE_TYPES:
+            response = page.goto(base + path)
+            assert response.headers["content-security-policy"].startswith("default-src 'self'")
+            assert page.locator("h1").first.is_visible(), path
+            assert page.evaluate("window.__violations") == [], path
+        # search runs in a web worker under the same policy
+        box = page.locator("input.md-search__input")
+        box.click()
+        box.press_sequentially("disclosure", delay=30)
+        page.wait_for_function("() => /matching/.test(document.querySelector("
+                               "'.md-search-result__meta').textContent)", timeout=15000)
+        assert page.locator(".md-search-result__item").count() > 0
+        assert page.evaluate("window.__violations") == []
+        assert [c for c in console if "Content Security Policy" in c] == []
+        # and the policy is really enforced: an injected inline script is blocked and reported
+        page.evaluate("() => { const s = document.createElement('script');"
+                      " s.textContent = 'window.__injected = 1'; document.body.appendChild(s); }")
+        page.wait_for_function("() => window.__violations.length > 0")
+        assert page.evaluate("window.__injected") is None
+        context.close()
+    assert [u for u in requests if not u.startswith(base) and not u.startswith("data:")] == []
