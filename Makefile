@@ -8,13 +8,16 @@ HUBGEN := $(VENV)/bin/hubgen
 CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: site test check serve lint golden clean
+.PHONY: site test netlify check serve lint golden clean
 
 site: $(VENV)/.runtime  ## set up and build both variants of content/ into site/
 	$(HUBGEN) build --variant $(VARIANT)
 
 test: $(VENV)/.dev $(CHROMIUM)  ## set up, then run every test
 	$(PY) -m pytest
+
+netlify: $(VENV)/.runtime  ## Netlify's build command (netlify.toml): the site HUBGEN_VARIANT names
+	HUBGEN_SITE_URL="$${HUBGEN_SITE_URL:-$${DEPLOY_PRIME_URL:-$$URL}}" $(HUBGEN) netlify
 
 check: $(VENV)/.runtime  ## validate content/ only
 	$(HUBGEN) check

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from hubgen.config import dump_config, load_base, site_url_for, variant_config
-from hubgen.headers import write_site_headers
 from hubgen.errors import HubError
+from hubgen.headers import write_site_headers
 from hubgen.project import Project, Variant
 from hubgen.render import render_pages
 from hubgen.scan import affiliate_material, scan_site

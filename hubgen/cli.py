@@ -80,6 +80,29 @@ def scan(project, site: Path) -> None:
 
 
 @main.command()
+@click.pass_obj
+def netlify(project) -> None:
+    """Netlify's build command: the site HUBGEN_VARIANT names, into site/netlify/."""
+    from hubgen.netlify import netlify_build
+
+    try:
+        click.echo(netlify_build(project))
+    except HubError as error:
+        _fail(error)
+
+
+@main.command()
+@click.argument("site", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--nginx", is_flag=True, required=True, help="Print nginx add_header lines.")
+def headers(site: Path, nginx: bool) -> None:
+    """Print a built site's security headers (from its _headers) for nginx."""
+    from hubgen.headers import nginx_snippet, parse_headers_file
+
+    rules = parse_headers_file((site / "_headers").read_text(encoding="utf-8"))
+    click.echo(nginx_snippet(rules.get("/*", [])), nl=False)
+
+
+@main.command()
 @click.option("--variant", type=click.Choice(["public", "affiliates"]), default="affiliates",
               show_default=True)
 @click.option("--port", type=int, default=8000, show_default=True)

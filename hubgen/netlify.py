@@ -1,0 +1,67 @@
+"""The Netlify build: one repository, two sites, told apart by HUBGEN_VARIANT.
+
+The affiliate site fails closed: without credentials it produces nothing deployable, and it
+never builds a deploy preview or branch deploy. Credentials live only in Netlify's
+environment and in the published `_headers`, never in the repository.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+from hubgen.build import build
+from hubgen.errors import HubError
+from hubgen.headers import NOINDEX, headers_file, parse_headers_file, robots_txt
+from hubgen.project import VARIANTS, Project
+
+PUBLISH = Path("site") / "netlify"
+CREDENTIALS_VAR = "HUBGEN_BASIC_AUTH"
+MIN_PASSWORD = 12
+
+
+def check_credentials(value: str | None) -> list[str]:
+    """The `user:password` pairs of HUBGEN_BASIC_AUTH, or a HubError saying what to set."""
+    if not value or not value.strip():
+        raise HubError(f"{CREDENTIALS_VAR} is not set: the affiliate site is never published without "
+                       "access control. In Netlify, add the secret environment variable "
+                       f"{CREDENTIALS_VAR} = 'user:password' (several pairs separated by spaces; "
+                       f"passwords of at least {MIN_PASSWORD} characters).")
+    pairs = value.split()
+    for pair in pairs:
+        user, _, password = pair.partition(":")
+        if not user or len(password) < MIN_PASSWORD:
+            raise HubError(f"{CREDENTIALS_VAR}: each entry must be user:password with a password of at "
+                           f"least {MIN_PASSWORD} characters (entry for user `{user or '?'}` is not)")
+    return pairs
+
+
+def netlify_build(project: Project, env: dict[str, str] | None = None) -> str:
+    """Build the site this Netlify site is for into site/netlify/; returns a one-line summary."""
+    env = dict(os.environ if env is None else env)
+    publish = project.root / PUBLISH
+    if publish.exists():  # nothing from an earlier run may be deployed by a refused one
+        shutil.rmtree(publish)
+    variant = env.get("HUBGEN_VARIANT", "public")
+    if variant not in VARIANTS:
+        raise HubError(f"HUBGEN_VARIANT must be public or affiliates, not `{variant}`")
+    context = env.get("CONTEXT", "production")
+    credentials: list[str] = []
+    if variant == "affiliates":
+        if context != "production":
+            raise HubError(f"the affiliate site is built only for production, not for `{context}`: "
+                           "deploy previews and branch deploys would publish it without review")
+        credentials = check_credentials(env.get(CREDENTIALS_VAR))
+    build(project, (variant,))
+    shutil.copytree(project.site_dir(variant), publish)
+    headers = parse_headers_file((publish / "_headers").read_text(encoding="utf-8"))["/*"]
+    indexable = variant == "public" and context == "production"
+    if not indexable and ("X-Robots-Tag", NOINDEX) not in headers:
+        headers.append(("X-Robots-Tag", NOINDEX))
+    if credentials:
+        headers.append(("Basic-Auth", " ".join(credentials)))
+    (publish / "_headers").write_text(headers_file(headers), encoding="utf-8")
+    site_url = env.get("HUBGEN_SITE_URL")
+    (publish / "robots.txt").write_text(robots_txt(variant, site_url, indexable), encoding="utf-8")
+    return f"{variant} site for Netlify ({context}) in {PUBLISH.as_posix()}/"
