@@ -102,6 +102,8 @@ def build(project: Project, variants: tuple[Variant, ...], timings: Timings | No
         if "public" in running:
             needles = affiliate_material(hub, select(hub, "public"))
             leaks = scan_site(running["public"][1], needles, project.shown(project.site_dir("public")))
+            leaks += scan_site(project.build_dir("public"), needles,
+                               project.shown(project.build_dir("public")))
             start = timings.add("scan", start)
             if leaks:
                 raise HubError(leaks)

@@ -116,6 +116,9 @@ def variant_config(base: dict[str, Any], hub: Hub, variant: Variant) -> dict[str
     config["extra_css"] = [*(config.get("extra_css") or []), HUB_CSS]
     extra = config.setdefault("extra", {})
     extra["hubgen"] = {"variant": variant}
+    if variant == "affiliates" and hub.settings.edit_url:
+        # Edit links only where editors read: a public page never points at the content's YAML.
+        extra["hubgen"]["edit_url"] = hub.settings.edit_url
     config.setdefault("plugins", ["search"])
     return config
 

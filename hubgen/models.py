@@ -48,6 +48,15 @@ def _one_line(value: str) -> str:
     return _text(value)
 
 
+def _markdown(value: str) -> str:
+    _text(value)
+    if "<!--" in value:
+        raise ValueError("has an HTML comment (`<!--`); comments are copied into the page's source, "
+                         "where anyone can read them: remove it (use affiliate_note for remarks "
+                         "only affiliates may see)")
+    return value
+
+
 def _summary(value: str) -> str:
     _text(value)
     if len(value) > SUMMARY_MAX:
@@ -110,7 +119,7 @@ def _ref(value: str) -> str:
 Text = Annotated[str, AfterValidator(_text)]
 Line = Annotated[str, AfterValidator(_one_line)]
 Summary = Annotated[str, AfterValidator(_summary)]
-Markdown = Annotated[str, AfterValidator(_text)]
+Markdown = Annotated[str, AfterValidator(_markdown)]
 Url = Annotated[str, AfterValidator(_url)]
 Id = Annotated[str, AfterValidator(_id)]
 Ref = Annotated[str, AfterValidator(_ref)]
@@ -160,6 +169,9 @@ class HubSettings(Model):
     """Where the public site is published, e.g. https://hub.example.org/ (sitemap, canonical links)."""
     affiliates_url: Url | None = None
     """Where the affiliate site is published (sitemap, canonical links)."""
+    edit_url: Url | None = None
+    """Start of a link that opens a content file for editing, e.g. https://github.com/ORG/REPO/edit/main/;
+    the file's path is appended. Shown on the affiliate site only."""
 
 
 class Theme(Model):

@@ -16,12 +16,6 @@ from hubgen.project import Project
 from tests.conftest import write
 
 BANNER = "Affiliates only - do not share."
-TINY_AFFILIATE_ONLY = [
-    "Canary link title alpha", "canary-alpha", "Canary note text bravo", "Canary record title charlie",
-    "Canary record summary delta", "Canary record body echo", "secret-tool", "Canary recording foxtrot",
-    "recording-foxtrot", "Canary session golf", "Canary session summary hotel", "Canary section india",
-    "Canary section point juliet", "Canary theme kappa", "secret-theme",
-]
 
 
 def tree_digest(root: Path) -> dict[str, str]:
@@ -135,26 +129,6 @@ def test_generated_public_project_has_no_affiliate_only_file_or_id(built_shipped
     assert "affiliate-update" not in generated
     assert "intranet.example.org" not in generated
     assert "Affiliate note" not in generated
-
-
-# The tiny hub: every affiliate-only field has its own canary -----------------------------------
-
-def test_tiny_public_site_holds_no_canary(built_tiny: Project) -> None:
-    public = all_text(built_tiny.site_dir("public")) + all_text(built_tiny.build_dir("public"))
-    assert [c for c in TINY_AFFILIATE_ONLY if c.lower() in public.lower()] == []
-
-
-def test_tiny_affiliate_site_holds_every_canary(built_tiny: Project) -> None:
-    site = all_text(built_tiny.site_dir("affiliates"))
-    assert [c for c in TINY_AFFILIATE_ONLY if c not in site] == []
-
-
-def test_tiny_affiliate_items_are_marked(built_tiny: Project) -> None:
-    page = (built_tiny.site_dir("affiliates") / "tools/qa-tool/index.html").read_text()
-    link = page[page.index("Canary link title alpha"):]
-    assert link.index("Affiliates only") < link.index("</li>")
-    public_page = (built_tiny.site_dir("public") / "tools/qa-tool/index.html").read_text()
-    assert "Public guide" in public_page and "Affiliates only" not in public_page
 
 
 # Determinism and atomicity ------------------------------------------------------------------------

@@ -52,7 +52,7 @@ def test_tiny_hub_is_valid(tiny: Project) -> None:
 
     assert found == []
     assert hub is not None
-    assert len(hub.records) == 7
+    assert len(hub.records) == 12
     assert [t.id for t in hub.themes] == ["disclosures", "supplier-engagement", "secret-theme"]
 
 

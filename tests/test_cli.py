@@ -29,7 +29,7 @@ def test_check_valid_hub(tiny: Project) -> None:
     result = run_hubgen("--project", str(tiny.root), "check")
 
     assert (result.returncode, result.stderr) == (0, "")
-    assert result.stdout == "All good: 7 records and 3 themes checked.\n"
+    assert result.stdout == "All good: 12 records and 3 themes checked.\n"
 
 
 def test_check_broken_hub(tiny: Project) -> None:

@@ -1,0 +1,229 @@
+"""The affiliate split, channel by channel: canaries in every affiliate-only field of the tiny hub.
+
+Every affiliate-only field of every record type, and every affiliate-only link, session,
+section and note inside a public record, holds a phrase starting with "Canary"; nothing
+public does. Public fields that must survive hold "Public marker".
+"""
+
+from __future__ import annotations
+
+import gzip
+import html
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from hubgen.build import build, scan_built
+from hubgen.config import load_base
+from hubgen.errors import HubError
+from hubgen.project import Project
+from hubgen.scan import affiliate_material, scan_site
+from hubgen.select import select
+from hubgen.validate import check_project
+from tests.conftest import FIXTURES
+
+CONTENT = FIXTURES / "tiny" / "content"
+
+
+def fixture_strings() -> list[str]:
+    found: list[str] = []
+
+    def walk(value: object) -> None:
+        if isinstance(value, str):
+            found.append(value)
+        elif isinstance(value, dict):
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+
+    for path in sorted(CONTENT.rglob("*.yml")):
+        walk(yaml.safe_load(path.read_text()))
+    return found
+
+
+CANARIES = sorted({m for s in fixture_strings() for m in re.findall(r"Canary(?: [a-z]+)+", s)})
+PUBLIC_MARKERS = sorted({m for s in fixture_strings() for m in re.findall(r"Public marker(?: [a-z]+)+", s)})
+
+
+def readable(root: Path) -> str:
+    """Every file's text (gz unpacked, JSON strings decoded, entities resolved) and every name."""
+    parts = []
+    for path in sorted(root.rglob("*")):
+        parts.append(path.relative_to(root).as_posix())
+        if not path.is_file():
+            continue
+        data = path.read_bytes()
+        if path.suffix == ".gz":
+            data = gzip.decompress(data)
+        text = data.decode("utf-8", "replace")
+        if ".json" in path.name:
+            text = json.dumps(json.loads(text), ensure_ascii=False)
+        parts.append(html.unescape(text))
+    return " ".join(" ".join(parts).split())
+
+
+def test_the_fixture_has_canaries_in_every_kind_of_place() -> None:
+    assert len(CANARIES) >= 50
+    assert len(PUBLIC_MARKERS) >= 5
+
+
+def test_public_site_and_project_hold_no_canary(built_tiny: Project) -> None:
+    for root in (built_tiny.site_dir("public"), built_tiny.build_dir("public")):
+        text = readable(root).lower()
+        assert "canary" not in text
+        assert "intranet.example.org" not in text
+        assert "secret-" not in text  # the ids of affiliate-only records and theme
+
+
+def test_affiliate_site_holds_every_canary(built_tiny: Project) -> None:
+    text = readable(built_tiny.site_dir("affiliates"))
+    assert [c for c in CANARIES if c not in text] == []
+
+
+def test_public_site_holds_every_public_marker(built_tiny: Project) -> None:
+    text = readable(built_tiny.site_dir("public"))
+    assert [m for m in PUBLIC_MARKERS if m not in text] == []
+
+
+def public_count(theme: str) -> int:
+    count = 0
+    for path in CONTENT.glob("*/*.yml"):
+        data = yaml.safe_load(path.read_text())
+        count += data.get("audience") == "public" and theme in data["themes"]
+    return count
+
+
+def test_theme_counts_and_listings_count_only_public_records(built_tiny: Project) -> None:
+    public = (built_tiny.site_dir("public") / "themes/index.html").read_text()
+    affiliates = (built_tiny.site_dir("affiliates") / "themes/index.html").read_text()
+    assert f'Disclosures</a> ({public_count("disclosures")})' in public
+    assert f'Disclosures</a> ({public_count("disclosures")})' not in affiliates
+    listing = (built_tiny.site_dir("public") / "webinars/index.html").read_text()
+    assert "2 webinars on this site." in listing
+    listing = (built_tiny.site_dir("affiliates") / "webinars/index.html").read_text()
+    assert "3 webinars on this site." in listing
+
+
+def test_sitemaps_list_only_public_pages(built_tiny: Project) -> None:
+    site = built_tiny.site_dir("public")
+    plain = (site / "sitemap.xml").read_text()
+    packed = gzip.decompress((site / "sitemap.xml.gz").read_bytes()).decode()
+    for sitemap in (plain, packed):
+        assert "https://hub.example.org/tools/qa-tool/" in sitemap
+        assert "secret" not in sitemap
+    assert "tools/secret-tool/" in (built_tiny.site_dir("affiliates") / "sitemap.xml").read_text()
+
+
+def test_search_index_and_404_hold_only_public_material(built_tiny: Project) -> None:
+    site = built_tiny.site_dir("public")
+    index = json.loads((site / "search/search_index.json").read_text())
+    assert "canary" not in json.dumps(index).lower()
+    assert {d["location"] for d in index["docs"]} >= {"tools/qa-tool/", "clauses/disclosure-clause/"}
+    assert "canary" not in (site / "404.html").read_text().lower()
+
+
+def test_meta_descriptions_are_the_public_summaries(built_tiny: Project) -> None:
+    page = (built_tiny.site_dir("public") / "tools/qa-tool/index.html").read_text()
+    assert '<meta name="description" content="A question set for supplier meetings.">' in page
+    described = [m for p in built_tiny.site_dir("public").rglob("*.html")
+                 for m in re.findall(r'<meta name="description" content="([^"]*)"', p.read_text())]
+    assert described and not [d for d in described if "canary" in d.lower()]
+
+
+def test_edit_links_only_on_the_affiliate_site(built_tiny: Project) -> None:
+    affiliates = (built_tiny.site_dir("affiliates") / "tools/secret-tool/index.html").read_text()
+    assert 'href="https://example.org/edit/content/tools/secret-tool.yml"' in affiliates
+    public_pages = "".join(p.read_text() for p in built_tiny.site_dir("public").rglob("*.html"))
+    assert "example.org/edit" not in public_pages
+    assert 'rel="edit"' not in public_pages
+
+
+def test_private_event_pointer_disappears_from_public_takeaways(built_tiny: Project) -> None:
+    page = (built_tiny.site_dir("public") / "takeaways/orphan-takeaways/index.html").read_text()
+    assert "Public marker topaz" in page
+    assert "Event" not in page.split('class="md-content"')[1].split("Takeaways</h2>")[0]
+
+
+def test_generated_public_docs_are_markdown_and_hubgen_css_only(built_tiny: Project) -> None:
+    docs = built_tiny.build_dir("public") / "docs"
+    others = [p.relative_to(docs).as_posix() for p in docs.rglob("*")
+              if p.is_file() and p.suffix != ".md"]
+    assert others == ["assets/hubgen.css"]
+
+
+def test_html_comments_are_refused_in_markdown(tiny: Project) -> None:
+    path = tiny.content / "tools/qa-tool.yml"
+    path.write_text(path.read_text() + "body: Hello <!-- hidden remark -->\n")
+    _, problems = check_project(tiny)
+    assert [str(p) for p in problems] == [
+        "content/tools/qa-tool.yml:19:7: body: has an HTML comment (`<!--`); comments are copied into "
+        "the page's source, where anyone can read them: remove it (use affiliate_note for remarks only "
+        "affiliates may see)"]
+
+
+def test_plugins_that_render_text_into_images_are_refused(tiny: Project) -> None:
+    config = tiny.root / "mkdocs.yml"
+    config.write_text(config.read_text().replace("  - search\n", "  - search\n  - social\n"))
+    with pytest.raises(HubError) as failure:
+        load_base(tiny)
+    assert failure.value.lines() == [
+        "mkdocs.yml: plugins: plugin `social` is not supported: hubgen generates every page before the "
+        "engine runs so that the project stays plain (MkDocs, ProperDocs, Zensical); remove it"]
+
+
+# The scan itself: it finds what slips through, wherever it is, and only that ---------------------
+
+@pytest.fixture
+def public_copy(built_tiny: Project, tmp_path: Path) -> Path:
+    copy = tmp_path / "public"
+    shutil.copytree(built_tiny.site_dir("public"), copy)
+    return copy
+
+
+def needles(project: Project) -> list:
+    hub, _ = check_project(project)
+    return affiliate_material(hub, select(hub, "public"))
+
+
+def test_scan_finds_nothing_in_a_clean_public_site(built_tiny: Project, public_copy: Path) -> None:
+    assert scan_site(public_copy, needles(built_tiny)) == []
+
+
+@pytest.mark.parametrize("name, data, origin", [
+    ("leak.html", b"<p>Canary record title charlie</p>", "content/tools/secret-tool.yml: title"),
+    ("leak.html", b"<!-- Canary note text bravo for affiliates. -->",
+     "content/tools/qa-tool.yml: affiliate_note"),
+    ("leak.json", json.dumps({"t": "Canary\u00a0webinar summary mike, for affiliates."}).encode(),
+     "content/webinars/secret-webinar.yml: summary"),
+    ("leak.xml.gz", gzip.compress(b"<loc>https://intranet.example.org/canary-alpha</loc>"),
+     "content/tools/qa-tool.yml: links[1]"),
+    ("js/leak.js", b'var x="Canary section point juliet stays with affiliates"',
+     "content/takeaways/tiny-takeaways.yml: sections[1]"),
+    ("tools/secret-tool/index.html", b"", "content/tools/secret-tool.yml: id"),
+])
+def test_scan_finds_a_planted_leak_in_any_file(built_tiny: Project, public_copy: Path, name: str,
+                                               data: bytes, origin: str) -> None:
+    target = public_copy / name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
+    problems = [str(p) for p in scan_site(public_copy, needles(built_tiny), "site/public")]
+    assert any(p.startswith(f"site/public/{name}: holds affiliate-only material from {origin}")
+               for p in problems), problems
+
+
+def test_text_public_material_also_has_raises_no_alarm(tiny: Project) -> None:
+    # an affiliate-only record that repeats a public summary word for word
+    (tiny.content / "tools/echo-tool.yml").write_text(
+        "title: Echo tool\nsummary: What we learned about disclosures.\nprovider: X\nkind: other\n"
+        "themes: [disclosures]\n")
+    build(tiny, ("public",))
+    assert scan_built(tiny, tiny.site_dir("public")) == []
+    found = {n.text for n in needles(tiny)}
+    assert " what we learned about disclosures " not in found
+    assert " echo tool " in found
