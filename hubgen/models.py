@@ -12,6 +12,8 @@ from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from hubgen.safety import markdown_problems
+
 ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 ID_RE = re.compile(ID_PATTERN)
 TYPES = ("tools", "webinars", "clauses", "events", "takeaways")
@@ -54,6 +56,9 @@ def _markdown(value: str) -> str:
         raise ValueError("has an HTML comment (`<!--`); comments are copied into the page's source, "
                          "where anyone can read them: remove it (use affiliate_note for remarks "
                          "only affiliates may see)")
+    problems = markdown_problems(value)
+    if problems:
+        raise ValueError("; also ".join(problems))
     return value
 
 
