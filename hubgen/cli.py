@@ -37,12 +37,18 @@ def main(ctx: click.Context, project_dir: Path) -> None:
 
 
 @main.command()
+@click.option("--format", "output", type=click.Choice(["text", "github"]), default="text",
+              show_default=True, help="github: GitHub Actions annotations on the changed lines.")
 @click.pass_obj
-def check(project) -> None:
+def check(project, output: str) -> None:
     """Validate every content file; print each problem as path:line:column."""
+    from hubgen.errors import github_annotation
     from hubgen.validate import check_project
 
     hub, problems = check_project(project)
+    if problems and output == "github":
+        for problem in problems:
+            click.echo(github_annotation(problem))
     if problems:
         _fail(HubError(problems))
     click.echo(f"All good: {len(hub.records)} records and {len(hub.themes)} themes checked.")
@@ -77,6 +83,19 @@ def scan(project, site: Path) -> None:
     if leaks:
         _fail(HubError(leaks))
     click.echo(f"No affiliate-only material found in {site}.")
+
+
+@main.command()
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder to write into (default: schemas/ in the hub's root).")
+@click.pass_obj
+def schema(project, out: Path | None) -> None:
+    """Write the JSON Schemas of hub.yml, themes.yml and every record type."""
+    from hubgen.schema import write_schemas
+
+    folder = out or project.root / "schemas"
+    for name in write_schemas(folder):
+        click.echo(f"wrote {project.shown(folder / name)}")
 
 
 @main.command()

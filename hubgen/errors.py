@@ -36,6 +36,22 @@ class HubError(Exception):
         return [str(p) for p in self.problems]
 
 
+def github_annotation(problem: Problem) -> str:
+    """A GitHub Actions workflow command: the problem shows on its line in the pull request."""
+
+    def data(text: str) -> str:
+        return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+    def prop(text: str) -> str:
+        return data(text).replace(":", "%3A").replace(",", "%2C")
+
+    where = [f"file={prop(problem.path)}"] if problem.path else []
+    if problem.line:
+        where += [f"line={problem.line}", f"col={problem.column}"]
+    message = f"{problem.field}: {problem.message}" if problem.field else problem.message
+    return f"::error {','.join([*where, 'title=hubgen check'])}::{data(message)}"
+
+
 def display_path(path: Path, root: Path) -> str:
     """The path as an editor sees it: relative to the hub's root, with forward slashes."""
     try:

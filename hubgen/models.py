@@ -10,7 +10,7 @@ import datetime as dt
 import re
 from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchema
 
 from hubgen.safety import markdown_problems
 
@@ -38,9 +38,15 @@ def id_problem(value: str) -> str | None:
     return None
 
 
+PLACEHOLDER = "TODO"
+
+
 def _text(value: str) -> str:
     if not value.strip():
         raise ValueError("is empty; write some text")
+    if value.lstrip().startswith(PLACEHOLDER):
+        raise ValueError(f"still holds the scaffold's placeholder `{value.strip()[:40]}`; "
+                         "replace it with the real text")
     return value
 
 
@@ -121,13 +127,25 @@ def _ref(value: str) -> str:
     return value
 
 
-Text = Annotated[str, AfterValidator(_text)]
-Line = Annotated[str, AfterValidator(_one_line)]
-Summary = Annotated[str, AfterValidator(_summary)]
-Markdown = Annotated[str, AfterValidator(_markdown)]
-Url = Annotated[str, AfterValidator(_url)]
-Id = Annotated[str, AfterValidator(_id)]
-Ref = Annotated[str, AfterValidator(_ref)]
+# Each type says what it accepts twice: to the checker (the validator) and to editors' YAML
+# language servers (the JSON Schema), from this one place.
+Text = Annotated[str, AfterValidator(_text), WithJsonSchema({"type": "string", "minLength": 1})]
+Line = Annotated[str, AfterValidator(_one_line),
+                 WithJsonSchema({"type": "string", "minLength": 1, "pattern": "^[^\\n]*$"})]
+Summary = Annotated[str, AfterValidator(_summary),
+                    WithJsonSchema({"type": "string", "minLength": 1, "maxLength": SUMMARY_MAX})]
+Markdown = Annotated[str, AfterValidator(_markdown),
+                     WithJsonSchema({"type": "string", "minLength": 1,
+                                     "description": "Markdown; no raw HTML that runs script, "
+                                                    "links only https:// or mailto:"})]
+Url = Annotated[str, AfterValidator(_url),
+                WithJsonSchema({"type": "string", "pattern": "^(https://\\S+|mailto:\\S+@\\S+)$",
+                                "examples": ["https://example.org/guide"]})]
+Id = Annotated[str, AfterValidator(_id),
+               WithJsonSchema({"type": "string", "pattern": ID_PATTERN, "minLength": 3, "maxLength": 80})]
+Ref = Annotated[str, AfterValidator(_ref),
+                WithJsonSchema({"type": "string", "pattern": REF_RE.pattern,
+                                "examples": ["clauses/disclosure-updates"]})]
 
 
 class Model(BaseModel):
@@ -144,8 +162,13 @@ def _before(fn: Any) -> Any:
     return BeforeValidator(check)
 
 
-DateField = Annotated[dt.date, _before(_date)]
-DateTimeField = Annotated[dt.datetime, _before(_datetime)]
+DateField = Annotated[dt.date, _before(_date),
+                      WithJsonSchema({"type": "string", "format": "date", "pattern": DATE_RE.pattern,
+                                      "examples": ["2022-11-17"]})]
+DateTimeField = Annotated[dt.datetime, _before(_datetime),
+                          WithJsonSchema({"type": "string", "format": "date-time",
+                                          "pattern": "(Z|[+-][0-9]{2}:[0-9]{2})$",
+                                          "examples": ["2022-03-15T14:00:00+01:00"]})]
 
 
 class Link(Model):
