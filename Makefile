@@ -6,6 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HUBGEN := $(VENV)/bin/hubgen
 CHROMIUM := /usr/bin/chromium
+NGINX := /usr/sbin/nginx
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: site test netlify check serve lint golden clean
@@ -13,7 +14,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 site: $(VENV)/.runtime  ## set up and build both variants of content/ into site/
 	$(HUBGEN) build --variant $(VARIANT)
 
-test: $(VENV)/.dev $(CHROMIUM)  ## set up, then run every test
+test: $(VENV)/.dev $(CHROMIUM) $(NGINX) node_modules/.installed  ## set up, then run every test
 	$(PY) -m pytest
 
 netlify: $(VENV)/.runtime  ## Netlify's build command (netlify.toml): the site HUBGEN_VARIANT names
@@ -41,10 +42,21 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@
 
+# @netlify/config for the tests (netlify.toml through Netlify's own resolver), from package-lock.json.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
 # Debian's Chromium for the browser tests; Playwright never downloads a browser here.
 $(CHROMIUM):
 	$(SUDO) apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium
+
+# Debian's nginx for tests/test_nginx.py, which runs deploy/nginx/hub-affiliates.conf in a
+# process of its own on a free port; the package's own service is not used.
+$(NGINX):
+	$(SUDO) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq nginx
 
 clean:
 	rm -rf build site $(VENV)
