@@ -85,6 +85,31 @@ def scan(project, site: Path) -> None:
     click.echo(f"No affiliate-only material found in {site}.")
 
 
+@main.command(context_settings={"ignore_unknown_options": False})
+@click.argument("type_name", metavar="TYPE")
+@click.argument("title")
+@click.argument("takeaway_titles", nargs=-1, metavar="[TAKEAWAY_TITLE]...")
+@click.option("--takeaways", is_flag=True,
+              help='With `new event`: also create a takeaway file for each title that follows, '
+                   'e.g. --takeaways "Disclosures" "Internal influencing".')
+@click.pass_obj
+def new(project, type_name: str, title: str, takeaway_titles: tuple[str, ...], takeaways: bool) -> None:
+    """Start a record: content/<type>/<id>.yml with the id made from TITLE.
+
+    TYPE is tool, webinar, clause, event or takeaway.
+    """
+    from hubgen.scaffold import new_records
+
+    if takeaway_titles and not takeaways:
+        raise click.UsageError(f"unexpected extra argument {takeaway_titles[0]!r}; "
+                               "takeaway titles follow --takeaways")
+    try:
+        for path in new_records(project, type_name, title, takeaway_titles):
+            click.echo(f"wrote {project.shown(path)}")
+    except HubError as error:
+        _fail(error)
+
+
 @main.command()
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder to write into (default: schemas/ in the hub's root).")

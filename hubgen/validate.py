@@ -11,7 +11,7 @@ from pydantic import BaseModel, ValidationError
 
 from hubgen.errors import Problem
 from hubgen.load import Document, field_name, load_file
-from hubgen.models import RECORD_MODELS, TYPES, HubSettings, Record, Theme, id_problem
+from hubgen.models import PLACEHOLDER, RECORD_MODELS, TYPES, HubSettings, Record, Theme, id_problem
 from hubgen.project import Project
 
 IGNORED_FILES = frozenset({"README.md", ".gitkeep", ".DS_Store"})
@@ -172,6 +172,9 @@ def _problem(doc: Document, model: type[BaseModel], err: dict[str, Any],
              prefix: tuple[Any, ...]) -> Problem:
     loc = (*prefix, *err["loc"])
     kind, value = err["type"], err.get("input")
+    if isinstance(value, str) and value.lstrip().startswith(PLACEHOLDER) and kind != "extra_forbidden":
+        return doc.problem(loc, f"still holds the scaffold's placeholder `{value.strip()[:40]}`; "
+                                "replace it with the real value")
     if kind == "missing":
         name = str(err["loc"][-1])
         line, column = doc.where(loc[:-1])
