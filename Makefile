@@ -9,7 +9,9 @@ CHROMIUM := /usr/bin/chromium
 NGINX := /usr/sbin/nginx
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: site test netlify check serve lint golden clean
+.PHONY: setup site test netlify check serve lint golden clean
+
+setup: $(VENV)/.runtime  ## only the Python set-up (.venv with the pinned dependencies)
 
 site: $(VENV)/.runtime  ## set up and build both variants of content/ into site/
 	$(HUBGEN) build --variant $(VARIANT)

@@ -85,7 +85,27 @@ def scan(project, site: Path) -> None:
     click.echo(f"No affiliate-only material found in {site}.")
 
 
-@main.command(context_settings={"ignore_unknown_options": False})
+@main.command()
+@click.argument("sites", nargs=-1, required=True,
+                type=click.Path(exists=True, file_okay=False, path_type=Path))
+def links(sites: tuple[Path, ...]) -> None:
+    """Check built sites' links: internal links and anchors must resolve (exit 1 if not);
+    external links are listed, not fetched."""
+    from hubgen.links import check_links
+
+    broken = []
+    for site in sites:
+        report = check_links(site, site.as_posix().rstrip("/"))
+        for url in report.external:
+            click.echo(f"external link (not checked): {url}")
+        broken += report.broken
+        click.echo(f"{site}: {len(report.broken)} broken internal link(s), "
+                   f"{len(report.external)} external link(s)")
+    if broken:
+        _fail(HubError(broken))
+
+
+@main.command()
 @click.argument("type_name", metavar="TYPE")
 @click.argument("title")
 @click.argument("takeaway_titles", nargs=-1, metavar="[TAKEAWAY_TITLE]...")

@@ -1,0 +1,72 @@
+"""Check a built site's links: internal links and anchors must resolve; external ones are listed."""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from hubgen.errors import Problem
+
+
+class _Page(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.ids: set[str] = set()
+        self.links: list[tuple[str, int]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        for key in ("id", "name"):
+            if found.get(key) and (key == "id" or tag == "a"):
+                self.ids.add(found[key])
+        for key in ("href", "src"):
+            value = found.get(key)
+            if value is not None and not (tag == "link" and found.get("rel") in ("canonical",)):
+                self.links.append((value, self.getpos()[0]))
+
+
+@dataclass
+class LinkReport:
+    broken: list[Problem]
+    external: list[str]
+
+
+def _parse(path: Path) -> _Page:
+    page = _Page()
+    page.feed(path.read_text(encoding="utf-8", errors="replace"))
+    return page
+
+
+def check_links(site: Path, shown: str) -> LinkReport:
+    """Every href and src of every page: files and anchors inside the site must exist."""
+    pages = {p.relative_to(site).as_posix(): p for p in sorted(site.rglob("*.html"))}
+    parsed = {rel: _parse(path) for rel, path in pages.items()}
+    broken, external = [], set()
+    for rel, page in parsed.items():
+        for link, line in page.links:
+            parts = urlsplit(link)
+            if parts.scheme or link.startswith("//"):
+                if parts.scheme in ("https", "http"):
+                    external.add(link)
+                continue
+            if not parts.path and not parts.fragment:
+                continue
+            target = posixpath.normpath(posixpath.join(posixpath.dirname(rel), unquote(parts.path))) \
+                if parts.path else rel
+            if parts.path.startswith("/"):
+                target = unquote(parts.path).lstrip("/")  # from the site's root (404 page)
+            target = target.lstrip("./") if target.startswith("./") else target
+            if parts.path.endswith("/") or (site / target).is_dir():
+                target = posixpath.join(target, "index.html")
+            if target.startswith("..") or not (site / target).is_file():
+                broken.append(Problem(f"{shown}/{rel}", line, 1, f"link to `{link}`: no such file"))
+                continue
+            if parts.fragment and target.endswith(".html"):
+                ids = parsed[target].ids if target in parsed else _parse(site / target).ids
+                if unquote(parts.fragment) not in ids:
+                    broken.append(Problem(f"{shown}/{rel}", line, 1,
+                                          f"link to `{link}`: no anchor `#{parts.fragment}` there"))
+    return LinkReport(sorted(set(broken)), sorted(external))
