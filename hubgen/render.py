@@ -27,7 +27,12 @@ TYPE_LABELS = {
     "takeaways": ("Takeaway", "Takeaways"),
 }
 NEW_COUNT = 8
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~^=])")
+# Python-Markdown honours a backslash before these; the others become character references,
+# which mean the same character whatever extensions mkdocs.yml enables.
+_MD_ESCAPES = str.maketrans({
+    **{ch: "\\" + ch for ch in "\\`*_{}[]()#+!"},
+    "&": "&amp;", "<": "&lt;", ">": "&gt;", "|": "&#124;", "~": "&#126;", "^": "&#94;", "=": "&#61;",
+})
 
 
 @dataclass(frozen=True)
@@ -40,8 +45,7 @@ class Page:
 
 def md_text(value: Any) -> str:
     """Plain text made safe to drop into Markdown: nothing in it is read as markup or HTML."""
-    text = str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    text = _MD_SPECIAL.sub(r"\\\1", text)
+    text = str(value).translate(_MD_ESCAPES)
     return " ".join(text.split())
 
 

@@ -57,7 +57,8 @@ def test_public_variant_renders_only_public_pages(tiny: Project) -> None:
 
 @pytest.mark.parametrize("text, expected", [
     ("Q&A <b>", "Q&amp;A &lt;b&gt;"),
-    ("*not* [a](link) {: onclick=x}", r"\*not\* \[a\]\(link\) \{: onclick\=x\}"),
+    ("*not* [a](link) {: onclick=x}", r"\*not\* \[a\]\(link\) \{: onclick&#61;x\}"),
+    ("~x | y ^z", "&#126;x &#124; y &#94;z"),
     ("two\nlines", "two lines"),
     ("NO", "NO"),
 ])
