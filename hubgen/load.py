@@ -8,6 +8,7 @@ anchors, aliases, explicit tags and duplicate keys are reported where they stand
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ import yaml
 from hubgen.errors import Problem
 
 MAX_BYTES = 1_000_000
+_COMMENT = re.compile(r"[ \t]+#")
 NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 Loc = tuple[Any, ...]
 
@@ -34,6 +36,7 @@ class Document:
     data: Any = None
     values: dict[Loc, tuple[int, int]] = field(default_factory=dict)
     keys: dict[Loc, tuple[int, int]] = field(default_factory=dict)
+    commented: dict[Loc, str] = field(default_factory=dict)  # unquoted value + the comment after it
 
     def where(self, loc: Loc, *, key: bool = False) -> tuple[int, int]:
         """The position of `loc`, or of its nearest ancestor that exists."""
@@ -129,6 +132,7 @@ class _Builder:
 
     def __init__(self, doc: Document, text: str):
         self.doc = doc
+        self.lines = text.splitlines()
         self.events = iter(yaml.parse(text, Loader=_Parser))
 
     def refuse(self, event: Any, message: str) -> _Refused:
@@ -162,6 +166,10 @@ class _Builder:
         if isinstance(event, yaml.ScalarEvent):
             if event.implicit[0] and event.value in NULLS:  # plain, not quoted
                 return None
+            if event.implicit[0] and event.end_mark.line < len(self.lines):
+                rest = self.lines[event.end_mark.line][event.end_mark.column:]
+                if _COMMENT.match(rest):
+                    self.doc.commented[loc] = event.value + rest.rstrip()
             return event.value
         if isinstance(event, yaml.SequenceStartEvent):
             items: list[Any] = []

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import posixpath
-import re
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import cached_property

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, get_args
@@ -117,8 +118,31 @@ def _validate_one(project: Project, path: Path, model: type[BaseModel],
     return _model(doc, model, doc.data, (), problems), doc
 
 
+# Free-text fields, where `Tool #2` silently losing ` #2` to a YAML comment is never meant.
+FREE_TEXT = frozenset({"title", "summary", "provider", "location", "organiser", "participants",
+                       "series", "name", "organisation", "source", "session", "description",
+                       "use_for", "limitations", "tags", "points"})
+
+
+def _cut_by_comment(doc: Document, prefix: tuple[Any, ...]) -> list[Problem]:
+    found = []
+    for loc in sorted(doc.commented, key=str):
+        if loc[: len(prefix)] != prefix:
+            continue
+        name = next((part for part in reversed(loc) if isinstance(part, str)), "")
+        if name in FREE_TEXT:
+            whole = json.dumps(doc.commented[loc], ensure_ascii=False)
+            found.append(doc.problem(loc, "the text after ` #` is a YAML comment and would be dropped; "
+                                          f"if it belongs to the value, quote it all: {whole}"))
+    return found
+
+
 def _model(doc: Document, model: type[BaseModel], data: Any, loc: tuple[Any, ...],
            problems: list[Problem]) -> Any:
+    cut = _cut_by_comment(doc, loc)
+    if cut:
+        problems += cut
+        return None
     try:
         value = model.model_validate(data)
     except ValidationError as exc:

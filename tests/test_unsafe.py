@@ -70,3 +70,12 @@ def test_check_prints_github_annotations(tiny: Project) -> None:
         "::error file=content/tools/bad-tool.yml,line=4,col=7,title=hubgen check::kind: `banana` is not "
         "allowed; use one of: guidance, questionnaire, template, training, ecolabel, certification, "
         "rating, calculator, database or other"]
+
+
+def test_a_hash_that_would_cut_free_text_short_is_reported(tiny: Project) -> None:
+    write(tiny, "tools/hash-tool.yml", "title: Tool #2\nsummary: 'S #1'\nthemes: [disclosures]  # ok\n"
+          "provider: P\nkind: rating  # a comment after a fixed value is fine\n")
+    _, problems = check_project(tiny)
+    assert [str(p) for p in problems] == [
+        'content/tools/hash-tool.yml:1:8: title: the text after ` #` is a YAML comment and would be '
+        'dropped; if it belongs to the value, quote it all: "Tool #2"']
