@@ -24,7 +24,7 @@ from hubgen.project import Project
 from hubgen.scan import affiliate_material, scan_site
 from hubgen.select import select
 from hubgen.validate import check_project
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, run_hubgen
 
 CONTENT = FIXTURES / "tiny" / "content"
 
@@ -227,3 +227,14 @@ def test_text_public_material_also_has_raises_no_alarm(tiny: Project) -> None:
     found = {n.text for n in needles(tiny)}
     assert " what we learned about disclosures " not in found
     assert " echo tool " in found
+
+
+def test_scan_command_on_a_finished_site(built_tiny: Project, public_copy: Path) -> None:
+    clean = run_hubgen("--project", str(built_tiny.root), "scan", str(public_copy))
+    assert clean.returncode == 0, clean.stderr
+    assert clean.stdout == f"No affiliate-only material found in {public_copy}.\n"
+    (public_copy / "tools/leak.txt").write_text("Canary record summary delta, seen by affiliates alone.")
+    leaked = run_hubgen("--project", str(built_tiny.root), "scan", str(public_copy))
+    assert leaked.returncode == 1
+    assert (f"{public_copy}/tools/leak.txt: holds affiliate-only material from "
+            "content/tools/secret-tool.yml: summary") in leaked.stderr
