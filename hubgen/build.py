@@ -12,9 +12,10 @@ from pathlib import Path
 
 from hubgen.config import dump_config, load_base, site_url_for, variant_config
 from hubgen.errors import HubError
+from hubgen.feeds import atom_feed, webinar_files
 from hubgen.headers import write_site_headers
 from hubgen.project import Project, Variant
-from hubgen.render import render_pages
+from hubgen.render import HubView, render_pages
 from hubgen.scan import affiliate_material, scan_site
 from hubgen.select import select
 from hubgen.site import finish_engine, start_engine
@@ -55,6 +56,11 @@ def generate(project: Project, hub: Hub, variant: Variant, base: dict, day: dt.d
     selected = select(hub, variant)
     files = {f"docs/{p.path}": p.text.encode("utf-8") for p in render_pages(selected, variant,
                                                                               project.templates, day)}
+    view = HubView(selected, variant, day)
+    site_url = site_url_for(hub, variant)
+    stamp = dt.datetime.fromtimestamp(source_epoch(selected), dt.UTC)
+    files["docs/feed.xml"] = atom_feed(view, site_url, stamp)
+    files.update({f"docs/{k}": v for k, v in webinar_files(view, site_url, stamp).items()})
     files.update({f"docs/assets/{k}": v for k, v in read_tree(project.templates / "assets").items()})
     files.update({f"overrides/{k}": v for k, v in read_tree(project.templates / "overrides").items()})
     files["mkdocs.yml"] = dump_config(variant_config(base, selected, variant)).encode("utf-8")

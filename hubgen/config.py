@@ -18,6 +18,7 @@ from hubgen.validate import Hub
 OWNED = ("docs_dir", "site_dir", "nav", "not_in_nav", "exclude_docs", "draft_docs")
 PLUGINS_ALLOWED = frozenset({"search"})
 HUB_CSS = "assets/hubgen.css"
+HUB_JS = "assets/hubgen.js"
 
 
 @dataclass(frozen=True)
@@ -99,12 +100,12 @@ def variant_config(base: dict[str, Any], hub: Hub, variant: Variant) -> dict[str
         config["site_url"] = site_url
     config["docs_dir"] = "docs"
     config["site_dir"] = "site"
-    config["nav"] = [{"Home": "index.md"}, {"Themes": "themes/index.md"},
+    config["nav"] = [{"Home": "index.md"}, {"All records": "records/index.md"}, {"Themes": "themes/index.md"},
                      *[{label: f"{t}/index.md"} for t, label in
                        zip(TYPES, ("Tools", "Webinars", "Clauses", "Events", "Takeaways"), strict=True)]]
     # Record and theme pages are reached from listings, not the nav: at 1,000 records a full
     # nav makes every page about 300 KB. This only silences MkDocs' note about them.
-    config["not_in_nav"] = "\n".join(f"/{t}/*.md" for t in (*TYPES, "themes"))
+    config["not_in_nav"] = "\n".join([*(f"/{t}/*.md" for t in (*TYPES, "themes")), "/accessibility.md"])
     config["validation"] = {"nav": {"omitted_files": "info", "not_found": "warn"},
                             "links": {"not_found": "warn", "anchors": "warn",
                                       "unrecognized_links": "warn", "absolute_links": "info"}}
@@ -114,6 +115,7 @@ def variant_config(base: dict[str, Any], hub: Hub, variant: Variant) -> dict[str
     theme["custom_dir"] = "overrides"
     theme.setdefault("font", False)  # no request to Google Fonts: the system font stack
     config["extra_css"] = [*(config.get("extra_css") or []), HUB_CSS]
+    config["extra_javascript"] = [*(config.get("extra_javascript") or []), HUB_JS]
     extra = config.setdefault("extra", {})
     extra["hubgen"] = {"variant": variant}
     if variant == "affiliates" and hub.settings.edit_url:

@@ -26,6 +26,10 @@ TYPE_LABELS = {
     "takeaways": ("Takeaway", "Takeaways"),
 }
 NEW_COUNT = 8
+FACETS = (("type", "Type"), ("theme", "Theme"), ("kind", "Tool kind"), ("stage", "Clause stage"),
+          ("status", "Webinars"), ("year", "Year"), ("audience", "Audience"))
+STATUS_LABELS = {"upcoming": "Upcoming", "past": "Past", "undated": "Date not recorded"}
+AUDIENCE_LABELS = {"public": "Public", "affiliates": "Affiliates only"}
 # Python-Markdown honours a backslash before these; the others become character references,
 # which mean the same character whatever extensions mkdocs.yml enables.
 _MD_ESCAPES = str.maketrans({
@@ -148,6 +152,62 @@ class HubView:
         dated.sort(key=lambda de: (-de[0].toordinal(), sort_key(de[1])))
         return [e for _, e in dated[:NEW_COUNT]]
 
+    def facets(self, entry: Entry) -> dict[str, list[str]]:
+        """What a listing's filters can narrow this record by (its data-* attributes)."""
+        record = entry.record
+        found = {"type": [entry.type], "theme": list(record.themes)}
+        if entry.type == "tools":
+            found["kind"] = [record.kind]
+        if entry.type == "clauses":
+            found["stage"] = list(record.stage)
+        if entry.type == "webinars":
+            found["status"] = [self.webinar_status(entry)]
+        dated = self.dated(entry)
+        if dated:
+            found["year"] = [str(dated.year)]
+        if self.variant == "affiliates":
+            found["audience"] = [record.audience]
+        return found
+
+    def filter_options(self, entries: list[Entry], type_: str | None = None
+                       ) -> list[tuple[str, str, list[tuple[str, str, int]]]]:
+        """(facet, label, [(value, label, count)]) for the facets these entries have."""
+        counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        for entry in entries:
+            for facet, values in self.facets(entry).items():
+                for value in values:
+                    counts[facet][value] += 1
+        theme_order = [t.id for t in self.themes]
+        options = []
+        for facet, label in FACETS:
+            if facet not in counts or (facet == "type" and type_):
+                continue
+            values = list(counts[facet])
+            if facet == "theme":
+                values.sort(key=theme_order.index)
+            elif facet == "type":
+                values.sort(key=TYPES.index)
+            else:
+                values.sort(reverse=facet == "year")
+            options.append((facet, label, [(v, self.value_label(facet, v), counts[facet][v])
+                                           for v in values]))
+        return options
+
+    def value_label(self, facet: str, value: str) -> str:
+        if facet == "theme":
+            return self.theme_titles[value]
+        if facet == "type":
+            return TYPE_LABELS[value][1]
+        if facet == "status":
+            return STATUS_LABELS[value]
+        if facet == "audience":
+            return AUDIENCE_LABELS[value]
+        return value.replace("-", " ").capitalize()
+
+    @cached_property
+    def all_records(self) -> list[Entry]:
+        return sorted(self.hub.records.values(), key=sort_key)
+
     @cached_property
     def latest_event(self) -> Entry | None:
         events = self.hub.of_type("events")
@@ -176,7 +236,7 @@ class Renderer:
         )
         self.env.filters.update(text=md_text, block=md_block, json=json.dumps)
         self.env.globals.update(front_matter=front_matter, TYPES=TYPES, TYPE_LABELS=TYPE_LABELS,
-                                page_path=page_path)
+                                page_path=page_path, utc_zone=dt.UTC)
 
     def page(self, template: str, path: str, view: HubView, **context: Any) -> Page:
         here = posixpath.dirname(path)
@@ -214,7 +274,9 @@ def render_pages(hub: Hub, variant: Variant, templates: Path, today: dt.date) ->
     view = HubView(hub, variant, today)
     r = Renderer(templates)
     pages = [r.page("home.md.j2", "index.md", view),
-             r.page("themes.md.j2", "themes/index.md", view)]
+             r.page("themes.md.j2", "themes/index.md", view),
+             r.page("listing.md.j2", "records/index.md", view, type=None, entries=view.all_records),
+             r.page("accessibility.md.j2", "accessibility.md", view)]
     for theme in view.themes:
         pages.append(r.page("theme.md.j2", f"themes/{theme.id}.md", view, theme=theme))
     for type_ in TYPES:

@@ -150,11 +150,21 @@ def test_private_event_pointer_disappears_from_public_takeaways(built_tiny: Proj
     assert "Event" not in page.split('class="md-content"')[1].split("Takeaways</h2>")[0]
 
 
-def test_generated_public_docs_are_markdown_and_hubgen_css_only(built_tiny: Project) -> None:
+def test_generated_public_docs_hold_only_what_hubgen_made_for_the_variant(built_tiny: Project) -> None:
     docs = built_tiny.build_dir("public") / "docs"
-    others = [p.relative_to(docs).as_posix() for p in docs.rglob("*")
-              if p.is_file() and p.suffix != ".md"]
-    assert others == ["assets/hubgen.css"]
+    others = sorted(p.relative_to(docs).as_posix() for p in docs.rglob("*")
+                    if p.is_file() and p.suffix != ".md")
+    assert others == ["assets/hubgen.css", "assets/hubgen.js", "feed.xml", "webinars.ics",
+                      "webinars/dated-webinar.ics"]
+
+
+def test_feed_and_calendars_hold_only_public_records(built_tiny: Project) -> None:
+    site = built_tiny.site_dir("public")
+    for name in ("feed.xml", "webinars.ics", "webinars/dated-webinar.ics"):
+        text = (site / name).read_text()
+        assert "canary" not in text.lower() and "secret" not in text, name
+    assert not (site / "webinars/secret-webinar.ics").exists()
+    assert "Canary webinar title lima" in (built_tiny.site_dir("affiliates") / "webinars.ics").read_text()
 
 
 def test_html_comments_are_refused_in_markdown(tiny: Project) -> None:
