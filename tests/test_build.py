@@ -109,8 +109,8 @@ def test_related_is_shown_both_ways(built_shipped: Project) -> None:
 def test_nav_lists_sections_not_records(built_shipped: Project) -> None:
     config = parse_generated(built_shipped.build_dir("affiliates") / "mkdocs.yml")
     assert [next(iter(item.values())) for item in config["nav"]] == [
-        "index.md", "records/index.md", "themes/index.md", "tools/index.md", "webinars/index.md", "clauses/index.md",
-        "events/index.md", "takeaways/index.md"]
+        "index.md", "records/index.md", "themes/index.md", "tools/index.md", "webinars/index.md",
+        "clauses/index.md", "events/index.md", "takeaways/index.md"]
     page = (built_shipped.site_dir("affiliates") / "tools/ecovadis/index.html").read_text()
     nav = page[page.index('md-nav--primary'):page.index('md-content')]
     assert "tools/epeat/" not in nav and "supplier-engagement-qa" not in nav
