@@ -9,7 +9,7 @@ CHROMIUM := /usr/bin/chromium
 NGINX := /usr/sbin/nginx
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup site test netlify check serve lint golden clean
+.PHONY: setup site test netlify check serve screenshots lint golden clean
 
 setup: $(VENV)/.runtime  ## only the Python set-up (.venv with the pinned dependencies)
 
@@ -27,6 +27,9 @@ check: $(VENV)/.runtime  ## validate content/ only
 
 serve: $(VENV)/.runtime  ## live preview of the affiliate site on http://127.0.0.1:8000
 	$(HUBGEN) serve
+
+screenshots: site $(VENV)/.dev $(CHROMIUM)  ## home, theme, filtered listing and clause pages, desktop and phone
+	$(PY) -m tests.screenshots
 
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check hubgen tests
