@@ -48,7 +48,7 @@ def test_each_dated_webinar_has_its_own_ics_and_undated_ones_none(built_tiny: Pr
     assert "Friday 15 March 2030, 14:00 (UTC+01:00)" in page
     assert "Friday 15 March 2030, 13:00 UTC" in page
     undated = (site / "webinars/undated-webinar/index.html").read_text()
-    article = undated.split("md-content")[1].split("</article>")[0]
+    article = undated.split("<article")[1].split("</article>")[0]
     assert "Date not recorded" in article and ".ics" not in article
 
 
@@ -65,7 +65,7 @@ def test_upcoming_and_past_follow_source_date_epoch(tiny: Project, monkeypatch: 
                                                     .timestamp())))
     build(tiny, ("public",))
     page = (tiny.site_dir("public") / "webinars/dated-webinar/index.html").read_text()
-    assert "· past" in page and "upcoming" not in page.split("md-content")[1]
+    assert "· past" in page and "upcoming" not in page.split("<article")[1].split("</article>")[0]
     home = (tiny.site_dir("public") / "index.html").read_text()
     assert "No upcoming webinars are scheduled." in home
 
