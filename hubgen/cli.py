@@ -45,7 +45,7 @@ def check(project, output: str) -> None:
     from hubgen.errors import github_annotation
     from hubgen.validate import check_project
 
-    hub, problems = check_project(project)
+    hub, problems = check_project(project, keep=False)
     if problems and output == "github":
         for problem in problems:
             click.echo(github_annotation(problem))

@@ -127,13 +127,24 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, shown: str) -> Problem
                    "check the indentation and quoting on this line and the one before")
 
 
+_Scalar, _SeqStart, _SeqEnd = yaml.ScalarEvent, yaml.SequenceStartEvent, yaml.SequenceEndEvent
+_MapStart, _MapEnd, _Alias = yaml.MappingStartEvent, yaml.MappingEndEvent, yaml.AliasEvent
+_DocStart, _StreamEnd = yaml.DocumentStartEvent, yaml.StreamEndEvent
+
+
 class _Builder:
-    """Turns parser events into dicts, lists and strings, refusing what YAML hides."""
+    """Turns parser events into dicts, lists and strings, refusing what YAML hides.
+
+    This walk is the hot loop of `check` on a large hub, hence the exact type tests and the
+    parser driven by hand rather than through `yaml.parse`.
+    """
 
     def __init__(self, doc: Document, text: str):
         self.doc = doc
-        self.lines = text.splitlines()
-        self.events = iter(yaml.parse(text, Loader=_Parser))
+        self.text = text
+        self.lines: list[str] | None = None  # split only when a comment needs a look
+        self.parser = _Parser(text)
+        self.next = self.parser.get_event
 
     def refuse(self, event: Any, message: str) -> _Refused:
         mark = event.start_mark
@@ -142,55 +153,82 @@ class _Builder:
     def build(self) -> Any:
         data = None
         documents = 0
-        for event in self.events:
-            if isinstance(event, yaml.DocumentStartEvent):
-                documents += 1
-                if documents > 1:
-                    raise self.refuse(event, "more than one YAML document (a second `---`); "
-                                      "keep one record per file")
-            elif isinstance(event, (yaml.NodeEvent, yaml.CollectionStartEvent)):
-                data = self.node(event, ())
-        return data
+        try:
+            while True:
+                event = self.next()
+                kind = type(event)
+                if event is None or kind is _StreamEnd:
+                    return data
+                if kind is _DocStart:
+                    documents += 1
+                    if documents > 1:
+                        raise self.refuse(event, "more than one YAML document (a second `---`); "
+                                          "keep one record per file")
+                elif kind in (_Scalar, _SeqStart, _MapStart, _Alias):
+                    data = self.node(event, ())
+        finally:
+            self.parser.dispose()
 
-    def node(self, event: Any, loc: Loc) -> Any:
-        if isinstance(event, yaml.AliasEvent):
+    def check(self, event: Any) -> None:
+        if type(event) is _Alias:
             raise self.refuse(event, "aliases (`*name`) are not allowed; write the value out in full")
         if event.anchor is not None:
             raise self.refuse(event, f"anchors (`&{event.anchor}`) are not allowed; "
                               "write the value out in full where it is needed")
-        if event.tag is not None and not (isinstance(event, yaml.CollectionStartEvent) and event.implicit):
+        if event.tag is not None and not (type(event) is not _Scalar and event.implicit):
             tag = event.tag.replace("tag:yaml.org,2002:", "!!")
             raise self.refuse(event, f"explicit tag `{tag}` is not allowed; remove it and "
                               "quote the value if it must stay text")
-        self.doc.values[loc] = (event.start_mark.line + 1, event.start_mark.column + 1)
-        if isinstance(event, yaml.ScalarEvent):
-            if event.implicit[0] and event.value in NULLS:  # plain, not quoted
+
+    def scalar(self, event: Any, loc: Loc) -> str | None:
+        value = event.value
+        if event.implicit[0]:  # plain, not quoted
+            if value in NULLS:
                 return None
-            if event.implicit[0] and event.end_mark.line < len(self.lines):
-                rest = self.lines[event.end_mark.line][event.end_mark.column:]
-                if _COMMENT.match(rest):
-                    self.doc.commented[loc] = event.value + rest.rstrip()
-            return event.value
-        if isinstance(event, yaml.SequenceStartEvent):
+            end = event.end_mark
+            if "#" in self.text:
+                self.lines = self.lines or self.text.splitlines()
+                if end.line < len(self.lines):
+                    rest = self.lines[end.line][end.column:]
+                    if _COMMENT.match(rest):
+                        self.doc.commented[loc] = value + rest.rstrip()
+        return value
+
+    def node(self, event: Any, loc: Loc) -> Any:
+        kind = type(event)
+        if kind is _Alias or event.anchor is not None or event.tag is not None:
+            self.check(event)
+        mark = event.start_mark
+        self.doc.values[loc] = (mark.line + 1, mark.column + 1)
+        if kind is _Scalar:
+            return self.scalar(event, loc)
+        if kind is _SeqStart:
             items: list[Any] = []
-            for child in self.events:
-                if isinstance(child, yaml.SequenceEndEvent):
+            while True:
+                child = self.next()
+                if type(child) is _SeqEnd:
                     return items
                 items.append(self.node(child, (*loc, len(items))))
         mapping: dict[str, Any] = {}
-        for key_event in self.events:
-            if isinstance(key_event, yaml.MappingEndEvent):
+        keys = self.doc.keys
+        while True:
+            key_event = self.next()
+            key_kind = type(key_event)
+            if key_kind is _MapEnd:
                 return mapping
-            if not isinstance(key_event, yaml.ScalarEvent):
+            if key_kind is not _Scalar:
                 raise self.refuse(key_event, "a key must be a plain name such as `title`")
-            key = self.node(key_event, (*loc, "\0key"))
-            del self.doc.values[(*loc, "\0key")]
-            key = "" if key is None else key
-            here = (key_event.start_mark.line + 1, key_event.start_mark.column + 1)
+            if key_event.anchor is not None or key_event.tag is not None:
+                self.check(key_event)
+            key = key_event.value
+            if key_event.implicit[0] and key in NULLS:
+                key = ""
+            key_mark = key_event.start_mark
+            here = (key_mark.line + 1, key_mark.column + 1)
+            key_loc = (*loc, key)
             if key in mapping:
-                first = self.doc.keys[(*loc, key)][0]
+                first = keys[key_loc][0]
                 raise _Refused(Problem(self.doc.path, *here, f"duplicate key (first on line {first}); "
-                                       "keep one of them", field_name((*loc, key))))
-            self.doc.keys[(*loc, key)] = here
-            mapping[key] = self.node(next(self.events), (*loc, key))
-        return mapping  # pragma: no cover - the parser always closes a mapping
+                                       "keep one of them", field_name(key_loc)))
+            keys[key_loc] = here
+            mapping[key] = self.node(self.next(), key_loc)

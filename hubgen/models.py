@@ -21,6 +21,7 @@ REF_RE = re.compile(r"^(tools|webinars|clauses|events|takeaways)/([a-z0-9]+(?:-[
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 DATETIME_RE = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(Z|[+-]\d{2}:\d{2})?$")
 SUMMARY_MAX = 400
+_SPACE = re.compile(r"\s")
 
 Audience = Literal["public", "affiliates"]
 ToolKind = Literal["guidance", "questionnaire", "template", "training", "ecolabel",
@@ -85,7 +86,7 @@ def _url(value: str) -> str:
     ):
         raise ValueError(f"`{value}` is not allowed; a link must start with https:// "
                          "(or be a mailto: address)")
-    if any(ch.isspace() for ch in value.strip()):
+    if _SPACE.search(value.strip()):
         raise ValueError(f"`{value}` contains a space; encode it as %20")
     return value.strip()
 

@@ -40,6 +40,9 @@ class Project:
 
     def shown(self, path: Path) -> str:
         """A path as editors see it in messages: relative to the root, forward slashes."""
+        text, root = str(path), str(self.root)
+        if text.startswith(root + "/"):  # the common case, without pathlib's cost on large hubs
+            return text[len(root) + 1:]
         try:
             return path.relative_to(self.root).as_posix()
         except ValueError:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import difflib
 import json
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, get_args
@@ -25,8 +28,8 @@ class Entry:
     type: str
     id: str
     path: str
-    record: Any  # a Record subclass instance; audiences resolved after `resolve_audiences`
-    doc: Document = field(repr=False, compare=False, hash=False)
+    record: Any  # a Record subclass instance, with its audiences made explicit
+    doc: Document | None = field(default=None, repr=False, compare=False, hash=False)
 
     @property
     def ref(self) -> str:
@@ -49,8 +52,16 @@ class Hub:
         return [e for e in self.records.values() if e.type == type_]
 
 
-def check_project(project: Project) -> tuple[Hub | None, list[Problem]]:
-    """Load and validate every file; the hub is None when any problem was found."""
+PARALLEL_FROM = 2000  # files; below this, starting a second process costs more than it saves
+
+
+def check_project(project: Project, *, parallel: bool = True, keep: bool = True
+                  ) -> tuple[Hub | None, list[Problem]]:
+    """Load and validate every file; the hub is None when any problem was found.
+
+    Record files are independent once the set of files and the theme ids are known, so on a
+    large hub they are checked in two processes (the machines it runs on have two cores).
+    """
     problems: list[Problem] = []
     content = project.content
     if not content.is_dir():
@@ -59,22 +70,29 @@ def check_project(project: Project) -> tuple[Hub | None, list[Problem]]:
     problems += _stray_files(project)
     settings, _ = _validate_one(project, content / "hub.yml", HubSettings, problems)
     themes = _validate_themes(project, content / "themes.yml", problems)
+    files = [(type_, content / type_ / name) for type_ in TYPES if (content / type_).is_dir()
+             for name in sorted(e.name for e in os.scandir(content / type_) if e.name.endswith(".yml"))]
+    known = {f"{type_}/{path.stem}" for type_, path in files}
+    theme_ids = [t.id for t in themes] if themes is not None and settings is not None else None
+    default = settings.default_audience if settings is not None else "affiliates"
+    chunks = [files]
+    if parallel and len(files) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
+        chunks = [files[0::2], files[1::2]]
+    if len(chunks) > 1:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=len(chunks), mp_context=context) as pool:
+            results = list(pool.map(_check_chunk, [(project, c, known, theme_ids, default, keep)
+                                                   for c in chunks]))
+    else:
+        results = [_check_chunk((project, files, known, theme_ids, default, keep))]
     entries: dict[str, Entry] = {}
-    for type_ in TYPES:
-        folder = content / type_
-        if not folder.is_dir():
-            continue
-        for path in sorted(folder.glob("*.yml")):
-            entry = _validate_record(project, type_, path, problems)
-            if entry:
-                entries[entry.ref] = entry
-    if settings is not None and themes is not None:
-        broken = {f"{t}/{p.stem}" for t in TYPES for p in (content / t).glob("*.yml")} - set(entries)
-        problems += _check_references(entries, themes, broken)
+    for found_entries, found_problems in results:
+        problems += found_problems
+        entries.update((e.ref, e) for e in found_entries)
+    entries = dict(sorted(entries.items(), key=lambda kv: (TYPES.index(kv[1].type), kv[1].id)))
     if problems:
         return None, sorted(set(problems))
-    hub = Hub(settings, themes, entries)
-    return resolve_audiences(hub), []
+    return Hub(settings, themes, entries), []  # with `keep` false, entries hold no record
 
 
 def _stray_files(project: Project) -> list[Problem]:
@@ -179,6 +197,27 @@ def _validate_themes(project: Project, path: Path, problems: list[Problem]) -> l
     return themes if ok else None
 
 
+def _check_chunk(args: tuple[Project, list[tuple[str, Path]], set[str], list[str] | None, str, bool]
+                 ) -> tuple[list[Entry], list[Problem]]:
+    """Validate some record files and their references (to known files and theme ids), and
+    give each valid record, link, session and section its audience. With `keep` false (a
+    plain `check`), only the problems come back: nothing to send between processes."""
+    project, files, known, theme_ids, default, keep = args
+    entries, problems = [], []
+    for type_, path in files:
+        entry = _validate_record(project, type_, path, problems)
+        if entry is None:
+            continue
+        if theme_ids is not None:
+            problems += _check_references(entry, theme_ids, known)
+        if keep:
+            resolved = resolve_audience(entry.type, entry.record, default)
+            entries.append(Entry(entry.type, entry.id, entry.path, resolved))  # positions stay here
+        else:
+            entries.append(Entry(entry.type, entry.id, entry.path, None))
+    return entries, problems
+
+
 def _validate_record(project: Project, type_: str, path: Path,
                      problems: list[Problem]) -> Entry | None:
     shown = project.shown(path)
@@ -272,34 +311,29 @@ def describe_value(value: Any) -> str:
     return f"the text `{value}`"
 
 
-def _check_references(entries: dict[str, Entry], themes: list[Theme],
-                      broken: set[str]) -> list[Problem]:
-    """References to themes and records that do not exist; a record whose own file has problems
-    is not reported again by each record that points at it."""
-    theme_ids = [t.id for t in themes]
-    known_themes = set(theme_ids)
+def _check_references(entry: Entry, theme_ids: list[str], known: set[str]) -> list[Problem]:
+    """References to themes and record files that do not exist. A record whose own file has
+    problems is reported there, not again by each record that points at it."""
+    record, doc = entry.record, entry.doc
     problems = []
-    for entry in entries.values():
-        record, doc = entry.record, entry.doc
-        for index, theme in enumerate(record.themes):
-            if theme not in known_themes:
-                problems.append(doc.problem(("themes", index), _missing(
-                    f"`{theme}` is not a theme in content/themes.yml", theme, theme_ids,
-                    "add it to themes.yml or use an existing theme")))
-        for index, ref in enumerate(record.related):
-            if ref == entry.ref:
-                problems.append(doc.problem(("related", index), "a record cannot be related to itself; "
-                                            "remove this line"))
-            elif ref not in entries and ref not in broken:
-                problems.append(doc.problem(("related", index), _missing(
-                    f"`{ref}` does not exist (there is no content/{ref}.yml)", ref, list(entries),
-                    "correct the reference or remove it")))
-        event_ref = f"events/{record.event}" if entry.type == "takeaways" else ""
-        if event_ref and event_ref not in entries and event_ref not in broken:
-            events = [e.id for e in entries.values() if e.type == "events"]
-            problems.append(doc.problem(("event",), _missing(
-                f"`{record.event}` is not an event (there is no content/events/{record.event}.yml)",
-                record.event, events, "correct the id or add the event")))
+    for index, theme in enumerate(record.themes):
+        if theme not in theme_ids:
+            problems.append(doc.problem(("themes", index), _missing(
+                f"`{theme}` is not a theme in content/themes.yml", theme, theme_ids,
+                "add it to themes.yml or use an existing theme")))
+    for index, ref in enumerate(record.related):
+        if ref == entry.ref:
+            problems.append(doc.problem(("related", index), "a record cannot be related to itself; "
+                                        "remove this line"))
+        elif ref not in known:
+            problems.append(doc.problem(("related", index), _missing(
+                f"`{ref}` does not exist (there is no content/{ref}.yml)", ref, sorted(known),
+                "correct the reference or remove it")))
+    if entry.type == "takeaways" and f"events/{record.event}" not in known:
+        events = sorted(k.split("/", 1)[1] for k in known if k.startswith("events/"))
+        problems.append(doc.problem(("event",), _missing(
+            f"`{record.event}` is not an event (there is no content/events/{record.event}.yml)",
+            record.event, events, "correct the id or add the event")))
     return problems
 
 
@@ -308,24 +342,24 @@ def _missing(message: str, value: str, known: list[str], fallback: str) -> str:
     return f"{message}; did you mean `{near[0]}`?" if near else f"{message}; {fallback}"
 
 
-def resolve_audiences(hub: Hub) -> Hub:
-    """Give every record, link, session and section its explicit audience (inheritance applied)."""
-    default = hub.settings.default_audience
-    records = {}
-    for ref, entry in hub.records.items():
-        record: Record = entry.record
-        audience = record.audience or default
-        update: dict[str, Any] = {"audience": audience}
+def resolve_audience(type_: str, record: Record, default: str) -> Record:
+    """The record with its audience, and that of each link, session and section, made explicit
+    (a part without one inherits its record's; a record without one, hub.yml's default)."""
+    audience = record.audience or default
+    update: dict[str, Any] = {}
+    if record.audience is None:
+        update["audience"] = audience
+    if any(link.audience is None for link in record.links):
         update["links"] = [_with_audience(link, audience) for link in record.links]
-        for name in ("registration", "recording", "slides"):
-            if getattr(record, name, None) is not None:
-                update[name] = _with_audience(getattr(record, name), audience)
-        if entry.type == "events":
-            update["sessions"] = [_with_audience(s, audience) for s in record.sessions]
-        if entry.type == "takeaways" and record.sections:
-            update["sections"] = [_with_audience(s, audience) for s in record.sections]
-        records[ref] = Entry(entry.type, entry.id, entry.path, record.model_copy(update=update), entry.doc)
-    return Hub(hub.settings, hub.themes, records)
+    for name in ("registration", "recording", "slides"):
+        link = getattr(record, name, None)
+        if link is not None and link.audience is None:
+            update[name] = _with_audience(link, audience)
+    for name in ("sessions", "sections"):
+        parts = getattr(record, name, None) or []
+        if any(part.audience is None for part in parts):
+            update[name] = [_with_audience(part, audience) for part in parts]
+    return record.model_copy(update=update) if update else record
 
 
 def _with_audience(item: Any, inherited: str) -> Any:
