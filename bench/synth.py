@@ -13,12 +13,7 @@ import shutil
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-WORDS = ("supplier factory disclosure worker rights remedy contract clause audit monitoring tender award "
-         "buyer affiliate electronics transparency risk due diligence purchasing leverage union "
-         "wage overtime migrant recruitment fee health safety chemical mining cobalt tin nickel "
-         "semiconductor battery framework extension penalty incentive dialogue engagement market "
-         "evidence report training methodology questionnaire certification ecolabel calculator "
-         "procurement council university agency region country policy strategy roadmap criteria").split()
+WORDS = ["supplier", "factory", "disclosure", "worker", "rights", "remedy", "contract", "clause", "audit", "monitoring", "tender", "award", "buyer", "affiliate", "electronics", "transparency", "risk", "due", "diligence", "purchasing", "leverage", "union", "wage", "overtime", "migrant", "recruitment", "fee", "health", "safety", "chemical", "mining", "cobalt", "tin", "nickel", "semiconductor", "battery", "framework", "extension", "penalty", "incentive", "dialogue", "engagement", "market", "evidence", "report", "training", "methodology", "questionnaire", "certification", "ecolabel", "calculator", "procurement", "council", "university", "agency", "region", "country", "policy", "strategy", "roadmap", "criteria"]
 SHARE = {"tools": 0.25, "webinars": 0.15, "clauses": 0.2, "events": 0.05, "takeaways": 0.35}
 KINDS = ["guidance", "questionnaire", "template", "training", "ecolabel", "certification", "rating",
          "calculator", "database", "other"]
@@ -124,7 +119,7 @@ def generate(n: int, out: Path, seed: int = 1) -> Path:
                     text += "points:\n" + "".join(f"  - {q(w.sentence())}\n" for _ in range(rng.randint(3, 7)))
                 else:
                     text += "sections:\n"
-                    for s in range(2):
+                    for _ in range(2):
                         text += f"  - title: {q('Section ' + w.words(1, 2))}\n    points:\n"
                         text += "".join(f"      - {q(w.sentence())}\n" for _ in range(3))
                         if rng.random() < 0.2:

@@ -51,13 +51,13 @@ def load_hub(project: Project) -> Hub:
     return hub
 
 
-def generate(project: Project, hub: Hub, variant: Variant, base: dict, day: dt.date) -> dict[str, bytes]:
-    """Every file of one variant's generated project, in memory."""
-    selected = select(hub, variant)
+def generate(project: Project, selected: Hub, variant: Variant, base: dict, day: dt.date
+             ) -> dict[str, bytes]:
+    """Every file of one variant's generated project, in memory, from the variant's hub."""
     files = {f"docs/{p.path}": p.text.encode("utf-8") for p in render_pages(selected, variant,
                                                                               project.templates, day)}
     view = HubView(selected, variant, day)
-    site_url = site_url_for(hub, variant)
+    site_url = site_url_for(selected, variant)
     stamp = dt.datetime.fromtimestamp(source_epoch(selected), dt.UTC)
     files["docs/feed.xml"] = atom_feed(view, site_url, stamp)
     files.update({f"docs/{k}": v for k, v in webinar_files(view, site_url, stamp).items()})
@@ -82,9 +82,11 @@ def source_epoch(hub: Hub) -> int:
 def build(project: Project, variants: tuple[Variant, ...], timings: Timings | None = None) -> list[str]:
     """Build the variants into site/<variant>/; returns one line per variant built.
 
-    Every variant is generated and written before any engine starts; the engines run side by
-    side; a site replaces the previous one only when its engine succeeded and, for the public
-    site, the scan found nothing.
+    Nothing is written before every record has validated. Each variant's project is rendered
+    and written, and its engine started at once (the affiliate site, the larger, first), so
+    the engines run side by side while hubgen renders the next variant and gathers what the
+    scan looks for. A site replaces the previous one only when its engine succeeded and, for
+    the public site, the scan found nothing.
     """
     timings = timings or Timings()
     start = time.perf_counter()
@@ -92,39 +94,48 @@ def build(project: Project, variants: tuple[Variant, ...], timings: Timings | No
     base = load_base(project)
     start = timings.add("load+validate", start)
     day = today()
-    generated = {v: generate(project, hub, v, base, day) for v in variants}
-    start = timings.add("select+render", start)
-    for variant, files in generated.items():
-        write_tree(project.build_dir(variant), files)
-    start = timings.add("write", start)
-    running = {v: start_engine(project.build_dir(v) / "mkdocs.yml", project.site_dir(v).parent, v,
-                               source_epoch(select(hub, v))) for v in variants}
+    selected = {v: select(hub, v) for v in variants}
+    start = timings.add("select", start)
+    running: dict[Variant, tuple] = {}
     try:
-        for variant, (process, _staging) in running.items():
-            finish_engine(process, variant, project.shown(project.build_dir(variant) / "mkdocs.yml"))
-        for variant, (_, staging) in running.items():
+        for variant in sorted(variants, key=lambda v: v != "affiliates"):
+            files = generate(project, selected[variant], variant, base, day)
+            start = timings.add("render", start)
+            write_tree(project.build_dir(variant), files)
+            start = timings.add("write", start)
+            running[variant] = start_engine(project.build_dir(variant) / "mkdocs.yml",
+                                            project.site_dir(variant).parent, variant,
+                                            source_epoch(selected[variant]))
+        needles = affiliate_material(hub, selected["public"]) if "public" in running else []
+        start = timings.add("scan", start)
+        for variant in sorted(running, key=lambda v: v != "public"):  # the smaller finishes first
+            process, staging, started, log = running[variant]
+            finish_engine(process, variant, project.shown(project.build_dir(variant) / "mkdocs.yml"),
+                          log)
+            timings.stages[f"engine:{variant}"] = time.perf_counter() - started
+            start = time.perf_counter()
             write_site_headers(staging, variant, site_url_for(hub, variant))
-        start = timings.add("engine", start)
-        if "public" in running:
-            needles = affiliate_material(hub, select(hub, "public"))
-            leaks = scan_site(running["public"][1], needles, project.shown(project.site_dir("public")))
-            leaks += scan_site(project.build_dir("public"), needles,
-                               project.shown(project.build_dir("public")))
-            start = timings.add("scan", start)
-            if leaks:
-                raise HubError(leaks)
-        for variant, (_, staging) in running.items():
+            start = timings.add("headers", start)
+            if variant == "public":
+                # the output is what is published: every file of it is read (the generated
+                # project is its input, filtered by construction; `hubgen scan` reads either)
+                leaks = scan_site(staging, needles, project.shown(project.site_dir("public")))
+                start = timings.add("scan", start)
+                if leaks:
+                    raise HubError(leaks)
+        for variant, (_, staging, _, _) in running.items():
             replace_dir(staging, project.site_dir(variant))
     finally:
-        for process, staging in running.values():
+        for process, staging, _, log in running.values():
             if process.poll() is None:
                 process.kill()
-            if process.stdout and not process.stdout.closed:
-                process.communicate()
+                process.wait()
+            log.close()
             if staging.exists():
                 shutil.rmtree(staging, ignore_errors=True)
-    return [f"{v}: {len(generated[v])} files generated in {project.shown(project.build_dir(v))}/, "
-            f"site in {project.shown(project.site_dir(v))}/" for v in variants]
+    return [f"{v}: {len(list(project.build_dir(v).rglob('*.md')))} pages generated in "
+            f"{project.shown(project.build_dir(v))}/, site in {project.shown(project.site_dir(v))}/"
+            for v in variants]
 
 
 def scan_built(project: Project, site: Path) -> list:

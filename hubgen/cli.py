@@ -56,16 +56,27 @@ def check(project, output: str) -> None:
 
 @main.command()
 @click.option("--variant", type=VARIANT_CHOICE, default="all", show_default=True)
+@click.option("--timings", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write the seconds spent in each stage to this JSON file (the benchmark does).")
 @click.pass_obj
-def build(project, variant: str) -> None:
+def build(project, variant: str, timings: Path | None) -> None:
     """Generate build/<variant>/ and build it with the engine into site/<variant>/."""
+    import json
+    import time
+
+    from hubgen.build import Timings
     from hubgen.build import build as run_build
 
+    spent = Timings()
+    started = time.perf_counter()
     try:
-        for line in run_build(project, _variants(variant)):
+        for line in run_build(project, _variants(variant), spent):
             click.echo(line)
     except HubError as error:
         _fail(error)
+    if timings:
+        spent.stages["total"] = time.perf_counter() - started
+        timings.write_text(json.dumps(spent.stages, indent=2, sort_keys=True) + "\n")
 
 
 @main.command()

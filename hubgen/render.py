@@ -26,6 +26,8 @@ TYPE_LABELS = {
     "takeaways": ("Takeaway", "Takeaways"),
 }
 NEW_COUNT = 8
+SERIES_SHOWN = 10  # a page lists at most this many other webinars of its series
+RELATED_SHOWN = 30  # and at most this many related records
 FACETS = (("type", "Type"), ("theme", "Theme"), ("kind", "Tool kind"), ("stage", "Clause stage"),
           ("status", "Webinars"), ("year", "Year"), ("audience", "Audience"))
 STATUS_LABELS = {"upcoming": "Upcoming", "past": "Past", "undated": "Date not recorded"}
@@ -102,7 +104,7 @@ class HubView:
             for target in entry.record.related:
                 links[ref].add(target)
                 links[target].add(ref)
-        return {ref: sorted((self.hub.records[r] for r in refs), key=sort_key)
+        return {ref: sorted((self.hub.records[r] for r in refs), key=sort_key)[:RELATED_SHOWN]
                 for ref, refs in links.items()}
 
     @cached_property
@@ -120,6 +122,34 @@ class HubView:
         for entry in self.takeaways_by_event.get(event.id, []):
             groups[entry.record.session or ""].append(entry)
         return sorted(groups.items(), key=lambda kv: (order.get(kv[0], len(order)), kv[0]))
+
+    @cached_property
+    def series(self) -> dict[str, list[Entry]]:
+        """Webinars by series, in date order (undated last), then title."""
+        found: dict[str, list[Entry]] = defaultdict(list)
+        for entry in self.of_type("webinars"):
+            if entry.record.series:
+                found[entry.record.series].append(entry)
+        far = dt.datetime.max.replace(tzinfo=dt.UTC)
+        for entries in found.values():
+            entries.sort(key=lambda e: (e.record.starts or far, sort_key(e)))
+        return found
+
+    def series_size(self, entry: Entry) -> int:
+        return len(self.series.get(entry.record.series or "", []))
+
+    def series_neighbours(self, entry: Entry, count: int = SERIES_SHOWN) -> list[Entry]:
+        """Up to `count` other webinars of the series, those nearest in the series first."""
+        entries = self.series.get(entry.record.series or "", [])
+        at = self.series_position.get(entry.ref)
+        if at is None:
+            return []
+        low = max(0, min(at - count // 2, len(entries) - count - 1))
+        return [e for e in entries[low:low + count + 1] if e.ref != entry.ref][:count]
+
+    @cached_property
+    def series_position(self) -> dict[str, int]:
+        return {e.ref: i for entries in self.series.values() for i, e in enumerate(entries)}
 
     def webinar_status(self, entry: Entry) -> str:
         starts = entry.record.starts
@@ -222,6 +252,21 @@ def page_path(entry: Entry) -> str:
     return f"{entry.type}/{entry.id}.md"
 
 
+def relative(target: str, here_dir: str) -> str:
+    """`target` (a path inside docs/) as a link from a page in `here_dir`; posixpath.relpath
+    does the same, but consults the working directory and costs more on every link."""
+    if not here_dir:
+        return target
+    here_parts = here_dir.split("/")
+    target_parts = target.split("/")
+    common = 0
+    for a, b in zip(here_parts, target_parts[:-1], strict=False):
+        if a != b:
+            break
+        common += 1
+    return "/".join([".."] * (len(here_parts) - common) + target_parts[common:])
+
+
 class Renderer:
     """Jinja over `templates/pages/`; each page is rendered with links relative to itself."""
 
@@ -238,16 +283,18 @@ class Renderer:
         self.env.globals.update(front_matter=front_matter, TYPES=TYPES, TYPE_LABELS=TYPE_LABELS,
                                 page_path=page_path, utc_zone=dt.UTC)
 
+        self.memo: dict[tuple, Any] = {}  # pieces shared by many pages (see _macros.md.j2)
+
     def page(self, template: str, path: str, view: HubView, **context: Any) -> Page:
         here = posixpath.dirname(path)
 
         def href(target: str) -> str:
-            return posixpath.relpath(target, here or ".")
+            return relative(target, here)
 
         try:
             text = self.env.get_template(template).render(
                 view=view, hub=view.hub, settings=view.settings, variant=view.variant,
-                href=href, here=path, **context)
+                href=href, here=path, here_dir=here, memo=self.memo, **context)
         except jinja2.TemplateSyntaxError as exc:
             raise HubError([Problem(f"templates/pages/{exc.name or template}", exc.lineno, 1,
                                     f"template syntax error: {exc.message}")]) from None

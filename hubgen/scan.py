@@ -18,6 +18,8 @@ from hubgen.errors import Problem
 from hubgen.validate import Entry, Hub
 
 _WORD = re.compile(r"\w+")
+_NON_WORD = re.compile(r"[^\w\n]+")
+_LINE_BREAK = re.compile(r" ?\n[\s]*")
 _SENTENCE = re.compile(r"[.!?;:\n]+")
 _TAG = re.compile(r"<[^>]*>")
 MIN_WORDS = 2          # a shorter text (one word) could be anybody's word
@@ -35,16 +37,21 @@ class Needle:
 
 
 def words(text: str) -> str:
-    """Text reduced to its words, lowercase, single-spaced and padded for whole-word matches."""
-    return " " + " ".join(_WORD.findall(text.casefold())) + " "
+    """Text reduced to its words, lowercase, single-spaced and padded for whole-word matches.
+
+    Lines stay apart (`|`): needles never span a line, and words that merely stand next to
+    each other on a page (a title, then the next item's summary) must not make a phrase.
+    """
+    spaced = _NON_WORD.sub(" ", text.casefold())
+    return " " + _LINE_BREAK.sub(" | ", spaced).strip() + " "
 
 
 def _fragments(text: str) -> Iterator[str]:
     """Whole short texts; for long ones the first and last words of each sentence."""
-    whole = words(text)
-    if len(whole.split()) <= FRAGMENT_WORDS:
-        if len(whole.split()) >= MIN_WORDS:
-            yield whole
+    tokens = _WORD.findall(text.casefold())
+    if len(tokens) <= FRAGMENT_WORDS and "\n" not in text.strip():
+        if len(tokens) >= MIN_WORDS:
+            yield " " + " ".join(tokens) + " "
         return
     for sentence in _SENTENCE.split(text):
         tokens = _WORD.findall(sentence.casefold())
@@ -90,12 +97,17 @@ def affiliate_material(full: Hub, public: Hub) -> list[Needle]:
             continue
         _affiliate_parts(entry, add)
     public_words, public_raw = _public_corpus(public)
-    needles = []
-    for text, origin, raw in sorted(set(found)):
-        if (text in public_raw) if raw else (text in public_words):
-            continue  # public material says the same: finding it proves nothing
-        needles.append(Needle(text, origin, raw))
-    return needles
+    candidates = [Needle(text, origin, raw) for text, origin, raw in sorted(set(found))]
+    # public material that says the same proves nothing when found: one pass over each corpus
+    said = _found_in(public_raw, [n for n in candidates if n.raw])
+    said |= _found_in(public_words, [n for n in candidates if not n.raw])
+    return [n for n in candidates if n.text not in said]
+
+
+def _found_in(corpus: str, needles: list[Needle]) -> set[str]:
+    if not needles:
+        return set()
+    return {needle.text for _, needle in _automaton(needles).iter(corpus)}
 
 
 def _affiliate_parts(entry: Entry, add: Any) -> None:
@@ -120,7 +132,7 @@ def _public_corpus(public: Hub) -> tuple[str, str]:
     for entry in public.records.values():
         texts.append(entry.ref + "/")
         texts.extend(_strings(_dump(entry.record)))
-    return "\n".join(words(t) for t in texts), "\n".join(t.lower() for t in texts)
+    return "|".join(words(t) for t in texts), "\n".join(t.lower() for t in texts)
 
 
 def _automaton(needles: list[Needle]) -> Any:
@@ -140,10 +152,35 @@ def _haystacks(path: Path) -> tuple[str, str]:
     text = data.decode("utf-8", errors="replace")
     if path.suffix == ".json" or path.name.endswith(".json.gz"):
         with contextlib.suppress(ValueError):
-            text = "\n".join(_strings(json.loads(text)))
+            text = "\n".join(_strings(json.loads(text)))  # each value its own run of text
     raw = html.unescape(text).lower()
-    readable = _TAG.sub(" ", text.replace("<!--", " ").replace("-->", " "))
-    return raw, words(html.unescape(readable))
+    readable = _INLINE_TAG.sub("", text.replace("<!--", " ").replace("-->", " "))
+    return raw, _line_words(html.unescape(_TAG.sub("\n", readable)))
+
+
+_LINE_CACHE: dict[str, str] = {}
+
+
+def _line_words(text: str) -> str:
+    """`words` line by line, remembering lines already seen: most of a page's text (the
+    theme's header, navigation and footer) is the same on every page of a site."""
+    cache = _LINE_CACHE
+    if len(cache) > 200_000:
+        cache.clear()
+    out = []
+    for line in text.split("\n"):
+        if not line or line.isspace():
+            continue
+        found = cache.get(line)
+        if found is None:
+            found = cache[line] = " ".join(_WORD.findall(line.casefold()))
+        out.append(found)
+    return " " + " | ".join(out) + " "
+
+
+# Inline elements sit inside a sentence and vanish; every other tag ends a run of text.
+_INLINE_TAG = re.compile(r"</?(?:a|abbr|b|cite|code|del|em|i|ins|kbd|mark|q|s|small|span|strong|sub|sup"
+                         r"|time|u)\b[^>]*>", re.I)
 
 
 def scan_site(site: Path, needles: list[Needle], shown: str | None = None) -> list[Problem]:

@@ -11,6 +11,7 @@ from hubgen.build import generate, today
 from hubgen.config import load_base
 from hubgen.errors import HubError
 from hubgen.project import Project, Variant
+from hubgen.select import select
 from hubgen.validate import check_project
 from hubgen.write import write_tree
 
@@ -25,7 +26,7 @@ def regenerate(project: Project, variant: Variant) -> list[str]:
     hub, problems = check_project(project)
     if problems:
         raise HubError(problems)
-    files = generate(project, hub, variant, load_base(project), today())
+    files = generate(project, select(hub, variant), variant, load_base(project), today())
     return write_tree(project.build_dir(variant), files)
 
 

@@ -1,0 +1,387 @@
+"""The benchmark: `make bench` (N = 100, 1,000, 10,000) writes bench/RESULTS.md and prints it.
+
+    python -m bench.run [--sizes 100 1000 10000] [--out bench/RESULTS.md] [--work DIR]
+
+Every figure comes from this run on this machine; nothing is asserted. Times are wall-clock
+seconds; where a figure is a median, the number of samples is given.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+import json
+import os
+import platform
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from importlib.metadata import version
+from pathlib import Path
+
+from bench.synth import generate
+
+ROOT = Path(__file__).resolve().parent.parent
+HUBGEN = [sys.executable, "-m", "hubgen"]
+ENGINE_ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "1767225600"}
+TARGETS = {
+    "build ratio at N=1,000 and N=10,000": "≤ 1.2",
+    "hubgen share at N=10,000": "< 10%",
+    "peak memory at N=10,000, both variants": "< 1 GB",
+    "median record page at every N": "< 40 KB",
+    "preview latency at N=1,000": "≤ 0.5 s",
+    "hubgen check at N=10,000": "< 2 s",
+    "search ready at N=10,000": "< 1 s",
+    "search query at N=10,000": "< 200 ms",
+}
+
+
+# -- measuring ------------------------------------------------------------------------------------
+
+def _children(pid: int) -> list[int]:
+    found = []
+    with contextlib.suppress(OSError):
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{task}/children") as handle:
+                found += [int(c) for c in handle.read().split()]
+    return found
+
+
+def _rss(pid: int) -> int:
+    with contextlib.suppress(OSError), open(f"/proc/{pid}/status") as handle:
+        for line in handle:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
+def tree_rss(pid: int) -> int:
+    """Resident memory of a process and all its descendants, in bytes."""
+    total, todo = 0, [pid]
+    while todo:
+        current = todo.pop()
+        total += _rss(current)
+        todo += _children(current)
+    return total
+
+
+def measured(cmd: list[str], cwd: Path | None = None, env: dict | None = None) -> tuple[float, int]:
+    """Run `cmd`; return its wall time and the peak memory of its whole process tree."""
+    start = time.perf_counter()
+    process = subprocess.Popen(cmd, cwd=cwd, env=env or ENGINE_ENV, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE, text=True)
+    peak = 0
+
+    def sample() -> None:
+        nonlocal peak
+        while process.poll() is None:
+            peak = max(peak, tree_rss(process.pid))
+            time.sleep(0.02)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    _, err = process.communicate()
+    wall = time.perf_counter() - start
+    sampler.join()
+    if process.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed:\n{err}")
+    return wall, peak
+
+
+def stage_times(hub_dir: Path) -> dict[str, float]:
+    """hubgen's stages one after the other, in this process, on the hub at `hub_dir`."""
+    from hubgen.build import generate as generate_files
+    from hubgen.build import today
+    from hubgen.config import load_base
+    from hubgen.load import load_file
+    from hubgen.project import Project
+    from hubgen.scan import affiliate_material, scan_site
+    from hubgen.select import select
+    from hubgen.validate import check_project
+    from hubgen.write import write_tree
+
+    project = Project.at(hub_dir)
+    files = sorted(project.content.rglob("*.yml"))
+    times = {}
+    start = time.perf_counter()
+    for path in files:
+        load_file(path, project.shown(path))
+    times["load"] = time.perf_counter() - start
+    start = time.perf_counter()
+    hub, problems = check_project(project, parallel=False)
+    assert not problems, problems[:3]
+    times["validate"] = max(0.0, time.perf_counter() - start - times["load"])  # check = load + validate
+    start = time.perf_counter()
+    selected = {v: select(hub, v) for v in ("public", "affiliates")}
+    times["select"] = time.perf_counter() - start
+    base, day = load_base(project), today()
+    start = time.perf_counter()
+    generated = {v: generate_files(project, selected[v], v, base, day) for v in selected}
+    times["render"] = time.perf_counter() - start
+    with tempfile.TemporaryDirectory() as scratch:
+        start = time.perf_counter()
+        for variant, tree in generated.items():
+            write_tree(Path(scratch) / variant, tree)
+        times["write"] = time.perf_counter() - start
+    start = time.perf_counter()
+    needles = affiliate_material(hub, selected["public"])
+    leaks = scan_site(project.site_dir("public"), needles)
+    times["scan"] = time.perf_counter() - start
+    assert not leaks, leaks[:3]
+    return times
+
+
+def page_figures(site: Path) -> dict[str, float]:
+    pages = list(site.rglob("*.html"))
+    records = [p.stat().st_size for p in pages
+               if p.parent.parent.name in ("tools", "webinars", "clauses", "events", "takeaways")]
+    return {
+        "pages": len(pages),
+        "median record page KB": statistics.median(records) / 1024,
+        "largest page KB": max(p.stat().st_size for p in pages) / 1024,
+        "search index MB": (site / "search/search_index.json").stat().st_size / 1e6,
+    }
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def fetch(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return response.read().decode("utf-8")
+
+
+def preview_latency(hub_dir: Path, edits: int = 7) -> list[float]:
+    """Seconds from saving an edited record to `hubgen serve` serving the updated page."""
+    port = free_port()
+    process = subprocess.Popen([*HUBGEN, "--project", str(hub_dir), "serve", "--variant", "affiliates",
+                                "--port", str(port)], stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL, env=ENGINE_ENV)
+    record = hub_dir / "content/tools/tool-00001.yml"
+    original = record.read_text()
+    base = f"http://127.0.0.1:{port}/tools/tool-00001/"
+    latencies = []
+    try:
+        deadline = time.monotonic() + 600
+        while True:
+            with contextlib.suppress(OSError):
+                fetch(base)
+                break
+            if time.monotonic() > deadline or process.poll() is not None:
+                raise SystemExit("hubgen serve did not start")
+            time.sleep(0.2)
+        time.sleep(1.0)
+        for number in range(edits):
+            token = f"Edited {number} {time.time_ns()}"
+            text = "\n".join(f'title: "{token}"' if line.startswith("title:") else line
+                             for line in original.splitlines()) + "\n"
+            saved = time.perf_counter()
+            record.write_text(text)
+            while token not in fetch(base):
+                if time.perf_counter() - saved > 60:
+                    raise SystemExit("the preview never showed the edit")
+                time.sleep(0.01)
+            latencies.append(time.perf_counter() - saved)
+            time.sleep(0.5)
+    finally:
+        record.write_text(original)
+        process.terminate()
+        process.wait(timeout=30)
+    return latencies
+
+
+SEARCH_JS = """async (query) => {
+  const input = document.querySelector('.md-search__input');
+  const meta = document.querySelector('.md-search-result__meta');
+  meta.textContent = '';  // Material writes it again with each query's results
+  const started = performance.now();
+  input.focus();
+  input.value = query;
+  input.dispatchEvent(new Event('input', {bubbles: true}));
+  input.dispatchEvent(new KeyboardEvent('keyup', {key: 'Enter', bubbles: true}));
+  while (!/matching/.test(meta.textContent)) {
+    await new Promise(r => setTimeout(r, 1));
+    if (performance.now() - started > 60000) return -1;
+  }
+  return performance.now() - started;
+}"""
+
+
+def search_figures(site: Path) -> dict[str, float]:
+    """In Chromium: ms from page load until the first query is answered, and per later query."""
+    sys.path.insert(0, str(ROOT))
+    from tests.browser import chromium, serve_dir
+
+    with serve_dir(site) as base, chromium() as browser:
+        page = browser.new_page()
+        page.goto(base, wait_until="load")
+        loaded = page.evaluate("performance.now()")
+        first = page.evaluate(SEARCH_JS, "supplier")
+        ready = page.evaluate("performance.now()") - loaded
+        queries = [page.evaluate(SEARCH_JS, q) for q in
+                   ("remedy", "disclosure evidence", "market", "audit", "worker rights", "cobalt", "union")]
+        page.close()
+    return {"search ready ms": ready, "first query ms": first,
+            "query ms (median of 7)": statistics.median(queries)}
+
+
+# -- the run --------------------------------------------------------------------------------------
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    with contextlib.suppress(OSError), open("/proc/cpuinfo") as handle:
+        for line in handle:
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return (f"{os.cpu_count()} cores ({cpu}), {memory:.0f} GiB memory, {platform.system()} "
+            f"{platform.release()}, Python {platform.python_version()}, MkDocs {version('mkdocs')}, "
+            f"Material {version('mkdocs-material')}")
+
+
+def bench_size(n: int, work: Path, with_preview: bool, with_check: bool) -> dict:
+    hub = generate(n, work / f"hub-{n}", seed=n)
+    result: dict = {"N": n}
+    timings = work / f"timings-{n}.json"
+    result["build wall s"], result["peak memory MB"] = (
+        lambda wp: (wp[0], wp[1] / 1e6))(measured([*HUBGEN, "--project", str(hub), "build",
+                                                   "--timings", str(timings)]))
+    inside = json.loads(timings.read_text())
+    result["engine public s"] = inside["engine:public"]
+    result["engine affiliates s"] = inside["engine:affiliates"]
+    own = sum(v for k, v in inside.items() if not k.startswith("engine") and k != "total")
+    result["hubgen own s (in the build)"] = own
+    plain_site = work / f"plain-{n}"
+    shutil.rmtree(plain_site, ignore_errors=True)
+    result["plain engine s"], _ = measured([sys.executable, "-m", "mkdocs", "build", "-q", "-f",
+                                            str(hub / "build/affiliates/mkdocs.yml"), "-d", str(plain_site)])
+    result["build ratio"] = result["build wall s"] / result["plain engine s"]
+    result["hubgen share"] = own / result["build wall s"]
+    result["stages"] = stage_times(hub)
+    result["public"] = page_figures(hub / "site/public")
+    result["affiliates"] = page_figures(hub / "site/affiliates")
+    if with_check:
+        result["check s (median of 3)"] = statistics.median(
+            measured([*HUBGEN, "--project", str(hub), "check"])[0] for _ in range(3))
+    if with_preview:
+        latencies = preview_latency(hub)
+        result["preview latency s (median)"] = statistics.median(latencies)
+        result["preview latencies s"] = latencies
+    result["search"] = search_figures(hub / "site/affiliates")
+    return result
+
+
+def report(results: list[dict], started: dt.datetime, took: float) -> str:
+    def f(value: float, digits: int = 2) -> str:
+        return f"{value:,.{digits}f}"
+
+    lines = ["# Benchmark results", "",
+             f"Measured by `make bench` on {started:%Y-%m-%d} in {took / 60:.1f} minutes.", "",
+             f"Machine: {machine()}.", "",
+             "Synthetic hubs from `bench/synth.py` (all record types, bodies of a few paragraphs, "
+             "links, cross references, events with takeaways, about 20% affiliate-only material). "
+             "Wall-clock seconds on a shared machine: expect some noise between runs.", "",
+             "## Build", "",
+             "| N | pages (public / affiliates) | `hubgen build` | plain engine, affiliates | build ratio "
+             "| engine public / affiliates (in the build) | hubgen's own stages | hubgen share | peak memory |",
+             "|---|---|---|---|---|---|---|---|---|"]
+    for r in results:
+        lines.append(
+            f"| {r['N']:,} | {r['public']['pages']:,} / {r['affiliates']['pages']:,} | {f(r['build wall s'])} s "
+            f"| {f(r['plain engine s'])} s | **{f(r['build ratio'])}** | {f(r['engine public s'])} / "
+            f"{f(r['engine affiliates s'])} s | {f(r['hubgen own s (in the build)'])} s "
+            f"| **{r['hubgen share']:.1%}** | {f(r['peak memory MB'], 0)} MB |")
+    lines += ["", "hubgen's stages, one after the other in one process (both variants):", "",
+              "| N | load | validate | select | render | write | scan |", "|---|---|---|---|---|---|---|"]
+    for r in results:
+        s = r["stages"]
+        lines.append(f"| {r['N']:,} | " + " | ".join(f"{f(s[k], 3)} s" for k in
+                                                    ("load", "validate", "select", "render", "write", "scan"))
+                     + " |")
+    lines += ["", "## Pages and search", "",
+              "| N | median record page (public / affiliates) | largest page | search index "
+              "(public / affiliates) | search ready | first query | later query (median of 7) |",
+              "|---|---|---|---|---|---|---|"]
+    for r in results:
+        p, a, s = r["public"], r["affiliates"], r["search"]
+        lines.append(
+            f"| {r['N']:,} | {f(p['median record page KB'], 1)} / {f(a['median record page KB'], 1)} KB "
+            f"| {f(max(p['largest page KB'], a['largest page KB']), 0)} KB | {f(p['search index MB'])} / "
+            f"{f(a['search index MB'])} MB | {f(s['search ready ms'], 0)} ms | {f(s['first query ms'], 0)} ms "
+            f"| {f(s['query ms (median of 7)'], 0)} ms |")
+    lines += ["", "Search is measured on the affiliate site in headless Chromium: \"ready\" is the time "
+              "from the page's load event until the first query typed then is answered (Material "
+              "downloads the index and builds it in a web worker); a later query is timed from the "
+              "keystroke to the results.", ""]
+    for r in results:
+        if "check s (median of 3)" in r:
+            lines.append(f"`hubgen check` at N = {r['N']:,}: {f(r['check s (median of 3)'])} s "
+                         "(median of 3, whole command).")
+        if "preview latency s (median)" in r:
+            lines.append(f"Preview latency at N = {r['N']:,}: median {f(r['preview latency s (median)'])} s "
+                         f"over {len(r['preview latencies s'])} edits "
+                         f"({', '.join(f(x) for x in r['preview latencies s'])}).")
+    lines += ["", "## Targets", "", "| target | wanted | measured | met |", "|---|---|---|---|"]
+    by_n = {r["N"]: r for r in results}
+
+    def row(name: str, value: str, met: bool | None) -> None:
+        lines.append(f"| {name} | {TARGETS[name]} | {value} | {'yes' if met else 'no' if met is not None else '-'} |")
+
+    big = [n for n in (1000, 10000) if n in by_n]
+    if big:
+        ratios = [by_n[n]["build ratio"] for n in big]
+        row("build ratio at N=1,000 and N=10,000", ", ".join(f(x) for x in ratios), max(ratios) <= 1.2)
+    if 10000 in by_n:
+        r = by_n[10000]
+        row("hubgen share at N=10,000", f"{r['hubgen share']:.1%}", r["hubgen share"] < 0.10)
+        row("peak memory at N=10,000, both variants", f"{f(r['peak memory MB'], 0)} MB",
+            r["peak memory MB"] < 1000)
+        row("hubgen check at N=10,000", f"{f(r['check s (median of 3)'])} s", r["check s (median of 3)"] < 2)
+        row("search ready at N=10,000", f"{f(r['search']['search ready ms'], 0)} ms",
+            r["search"]["search ready ms"] < 1000)
+        row("search query at N=10,000", f"{f(r['search']['query ms (median of 7)'], 0)} ms",
+            r["search"]["query ms (median of 7)"] < 200)
+    medians = [max(r["public"]["median record page KB"], r["affiliates"]["median record page KB"])
+               for r in results]
+    row("median record page at every N", ", ".join(f"{f(m, 1)} KB" for m in medians), max(medians) < 40)
+    if 1000 in by_n and "preview latency s (median)" in by_n[1000]:
+        value = by_n[1000]["preview latency s (median)"]
+        row("preview latency at N=1,000", f"{f(value)} s", value <= 0.5)
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 10000])
+    parser.add_argument("--out", type=Path, default=ROOT / "bench/RESULTS.md")
+    parser.add_argument("--work", type=Path, default=None, help="scratch folder (default: a temporary one)")
+    parser.add_argument("--json", type=Path, default=None, help="also write the raw figures here")
+    args = parser.parse_args()
+    started, clock = dt.datetime.now(dt.UTC), time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="hubgen-bench-") as scratch:
+        work = args.work or Path(scratch)
+        work.mkdir(parents=True, exist_ok=True)
+        results = []
+        for n in args.sizes:
+            print(f"N = {n:,} ...", flush=True)
+            results.append(bench_size(n, work, with_preview=n == 1000, with_check=n == max(args.sizes)))
+    text = report(results, started, time.perf_counter() - clock)
+    args.out.write_text(text)
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2, default=str))
+    print(text)
+
+
+if __name__ == "__main__":
+    main()
