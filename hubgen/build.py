@@ -51,16 +51,19 @@ def load_hub(project: Project) -> Hub:
     return hub
 
 
-def generate(project: Project, selected: Hub, variant: Variant, base: dict, day: dt.date
-             ) -> dict[str, bytes]:
-    """Every file of one variant's generated project, in memory, from the variant's hub."""
-    files = {f"docs/{p.path}": p.text.encode("utf-8") for p in render_pages(selected, variant,
-                                                                              project.templates, day)}
+def generate(project: Project, selected: Hub, variant: Variant, base: dict, day: dt.date,
+             only: set[str] | None = None, calendars: bool = True) -> dict[str, bytes]:
+    """Every file of one variant's generated project, in memory, from the variant's hub
+    (with `only`, just those pages, plus the small files made from all records; the preview
+    leaves the calendars out when no webinar changed)."""
+    pages = render_pages(selected, variant, project.templates, day, only)
+    files = {f"docs/{p.path}": p.text.encode("utf-8") for p in pages}
     view = HubView(selected, variant, day)
     site_url = site_url_for(selected, variant)
     stamp = dt.datetime.fromtimestamp(source_epoch(selected), dt.UTC)
     files["docs/feed.xml"] = atom_feed(view, site_url, stamp)
-    files.update({f"docs/{k}": v for k, v in webinar_files(view, site_url, stamp).items()})
+    if calendars:
+        files.update({f"docs/{k}": v for k, v in webinar_files(view, site_url, stamp).items()})
     files.update({f"docs/assets/{k}": v for k, v in read_tree(project.templates / "assets").items()})
     files.update({f"overrides/{k}": v for k, v in read_tree(project.templates / "overrides").items()})
     files["mkdocs.yml"] = dump_config(variant_config(base, selected, variant)).encode("utf-8")

@@ -9,7 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import jinja2
 
@@ -270,8 +270,17 @@ def relative(target: str, here_dir: str) -> str:
 class Renderer:
     """Jinja over `templates/pages/`; each page is rendered with links relative to itself."""
 
+    _environments: ClassVar[dict[Path, jinja2.Environment]] = {}
+
     def __init__(self, templates: Path):
-        self.env = jinja2.Environment(
+        # One environment per templates folder: Jinja compiles each template once and, with
+        # auto_reload, again only when its file changes (the preview renders page after page).
+        self.env = self._environments.get(templates) or self._environment(templates)
+        self.memo: dict[tuple, Any] = {}  # pieces shared by many pages (see _macros.md.j2)
+
+    @classmethod
+    def _environment(cls, templates: Path) -> jinja2.Environment:
+        env = cls._environments[templates] = jinja2.Environment(
             loader=jinja2.FileSystemLoader(templates / "pages"),
             undefined=jinja2.StrictUndefined,
             autoescape=False,  # the output is Markdown; `md_text` escapes plain text for it
@@ -279,11 +288,10 @@ class Renderer:
             lstrip_blocks=True,
             keep_trailing_newline=True,
         )
-        self.env.filters.update(text=md_text, block=md_block, json=json.dumps)
-        self.env.globals.update(front_matter=front_matter, TYPES=TYPES, TYPE_LABELS=TYPE_LABELS,
-                                page_path=page_path, utc_zone=dt.UTC)
-
-        self.memo: dict[tuple, Any] = {}  # pieces shared by many pages (see _macros.md.j2)
+        env.filters.update(text=md_text, block=md_block, json=json.dumps)
+        env.globals.update(front_matter=front_matter, TYPES=TYPES, TYPE_LABELS=TYPE_LABELS,
+                           page_path=page_path, utc_zone=dt.UTC)
+        return env
 
     def page(self, template: str, path: str, view: HubView, **context: Any) -> Page:
         here = posixpath.dirname(path)
@@ -316,20 +324,48 @@ def _template_line(exc: BaseException) -> tuple[str, int]:
     return found
 
 
-def render_pages(hub: Hub, variant: Variant, templates: Path, today: dt.date) -> list[Page]:
-    """Every Markdown page of one variant, in a stable order."""
-    view = HubView(hub, variant, today)
-    r = Renderer(templates)
-    pages = [r.page("home.md.j2", "index.md", view),
-             r.page("themes.md.j2", "themes/index.md", view),
-             r.page("listing.md.j2", "records/index.md", view, type=None, entries=view.all_records),
-             r.page("accessibility.md.j2", "accessibility.md", view)]
-    for theme in view.themes:
-        pages.append(r.page("theme.md.j2", f"themes/{theme.id}.md", view, theme=theme))
+def page_plan(view: HubView) -> list[tuple[str, str, dict[str, Any]]]:
+    """(template, page path, context) of every page of a variant, in a stable order."""
+    plan: list[tuple[str, str, dict[str, Any]]] = [
+        ("home.md.j2", "index.md", {}),
+        ("themes.md.j2", "themes/index.md", {}),
+        ("listing.md.j2", "records/index.md", {"type": None, "entries": view.all_records}),
+        ("accessibility.md.j2", "accessibility.md", {}),
+    ]
+    plan += [("theme.md.j2", f"themes/{theme.id}.md", {"theme": theme}) for theme in view.themes]
     for type_ in TYPES:
         entries = view.of_type(type_)
-        pages.append(r.page("listing.md.j2", f"{type_}/index.md", view, type=type_, entries=entries))
-        for entry in entries:
-            pages.append(r.page(f"{type_}.md.j2", page_path(entry), view, entry=entry,
-                                record=entry.record))
+        plan.append(("listing.md.j2", f"{type_}/index.md", {"type": type_, "entries": entries}))
+        plan += [(f"{type_}.md.j2", page_path(e), {"entry": e, "record": e.record}) for e in entries]
+    return plan
+
+
+def render_pages(hub: Hub, variant: Variant, templates: Path, today: dt.date,
+                 only: set[str] | None = None) -> list[Page]:
+    """Every Markdown page of one variant (or those whose paths are in `only`), in order."""
+    view = HubView(hub, variant, today)
+    r = Renderer(templates)
+    return [r.page(template, path, view, **context) for template, path, context in page_plan(view)
+            if only is None or path in only]
+
+
+def pages_showing(hub: Hub, variant: Variant, today: dt.date, refs: set[str]) -> set[str]:
+    """The pages of `hub` on which anything of the records `refs` appears (for the preview,
+    which re-renders only those). Call it with the hub before and after a change."""
+    view = HubView(hub, variant, today)
+    pages = {"index.md", "records/index.md", "themes/index.md"}
+    for ref in refs:
+        entry = hub.records.get(ref)
+        if entry is None:
+            continue
+        record = entry.record
+        pages |= {page_path(entry), f"{entry.type}/index.md"}
+        pages |= {f"themes/{theme}.md" for theme in record.themes}
+        pages |= {page_path(other) for other in view.related.get(ref, [])}
+        if entry.type == "takeaways" and record.event and f"events/{record.event}" in hub.records:
+            pages.add(page_path(hub.records[f"events/{record.event}"]))
+        if entry.type == "events":
+            pages |= {page_path(t) for t in view.takeaways_by_event.get(entry.id, [])}
+        if entry.type == "webinars" and record.series:
+            pages |= {page_path(w) for w in view.series.get(record.series, [])}
     return pages

@@ -1,40 +1,151 @@
-"""Live preview: regenerate the variant's project when sources change; MkDocs' server reloads it."""
+"""Live preview: regenerate what an edit changed; MkDocs rebuilds just those pages and reloads.
+
+An edit to one record re-validates that file only and re-renders only the pages that show the
+record (its page, listings, its themes, related records, its event or series); templates,
+mkdocs.yml, hub.yml or themes.yml regenerate everything. The engine then does a dirty build,
+which renders only the pages whose Markdown changed. A preview is for looking: `hubgen build`
+does the full build (and the scan) before anything is published.
+"""
 
 from __future__ import annotations
 
+import os
+import tempfile
 import threading
 import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
 
 import click
 
 from hubgen.build import generate, today
 from hubgen.config import load_base
-from hubgen.errors import HubError
+from hubgen.errors import HubError, Problem
+from hubgen.models import TYPES
 from hubgen.project import Project, Variant
+from hubgen.render import page_path, pages_showing
 from hubgen.select import select
-from hubgen.validate import check_project
-from hubgen.write import write_tree
+from hubgen.validate import Entry, Hub, _check_references, _validate_record, check_project, resolve_audience
+from hubgen.write import write_files, write_tree
 
-DEBOUNCE = 0.05
+DEBOUNCE = 0.02
+TRIGGER = "rebuild"  # a file whose change tells the server to rebuild
 
 
-def regenerate(project: Project, variant: Variant) -> list[str]:
-    """Write the variant's generated project; returns the files that changed.
+def _stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return (info.st_mtime_ns, info.st_size)
 
-    Only changed files are written, so the engine's own watcher rebuilds just what moved.
-    """
-    hub, problems = check_project(project)
-    if problems:
-        raise HubError(problems)
-    files = generate(project, select(hub, variant), variant, load_base(project), today())
-    return write_tree(project.build_dir(variant), files)
+
+@dataclass
+class Preview:
+    """The last good state of one variant's generated project, updated edit by edit."""
+
+    project: Project
+    variant: Variant
+    hub: Hub | None = None
+    records: dict[Path, tuple[tuple[int, int] | None, Entry | None]] = field(default_factory=dict)
+    shared: dict[Path, tuple[int, int] | None] = field(default_factory=dict)
+    on_written: Callable[[], None] = lambda: None  # tells the server a batch of files is written
+
+    def _shared_stamps(self) -> dict[Path, tuple[int, int] | None]:
+        """Files whose change means regenerating everything."""
+        paths = [self.project.config, self.project.content / "hub.yml", self.project.content / "themes.yml"]
+        paths += sorted(p for p in self.project.templates.rglob("*") if p.is_file())
+        return {p: _stamp(p) for p in paths}
+
+    def _record_files(self) -> dict[Path, tuple[int, int] | None]:
+        found = {}
+        for type_ in TYPES:
+            folder = self.project.content / type_
+            if folder.is_dir():
+                for entry in os.scandir(folder):
+                    if entry.name.endswith(".yml"):
+                        path = Path(entry.path)
+                        found[path] = _stamp(path)
+        return found
+
+    def full(self) -> list[str]:
+        hub, problems = check_project(self.project, parallel=False)
+        if problems:
+            raise HubError(problems)
+        files = generate(self.project, select(hub, self.variant), self.variant, load_base(self.project),
+                         today())
+        written = write_tree(self.project.build_dir(self.variant), files)
+        self.hub, self.shared = hub, self._shared_stamps()
+        self.records = {p: (s, hub.records.get(f"{p.parent.name}/{p.stem}"))
+                        for p, s in self._record_files().items()}
+        if written:
+            self.on_written()
+        return written
+
+    def refresh(self) -> list[str]:
+        """Bring the generated project up to date; returns the files written."""
+        if self.hub is None or self._shared_stamps() != self.shared:
+            return self.full()
+        now = self._record_files()
+        changed = {p for p in now.keys() | self.records.keys()
+                   if now.get(p) != self.records.get(p, (None, None))[0]}
+        if not changed:
+            return []
+        problems: list[Problem] = []
+        records = dict(self.hub.records)
+        for path in changed:
+            ref = f"{path.parent.name}/{path.stem}"
+            records.pop(ref, None)
+            if path in now:
+                entry = _validate_record(self.project, path.parent.name, path, problems)
+                if entry is not None:
+                    records[ref] = Entry(entry.type, entry.id, entry.path,
+                                         resolve_audience(entry.type, entry.record,
+                                                          self.hub.settings.default_audience), entry.doc)
+        known = {f"{p.parent.name}/{p.stem}" for p in now}
+        theme_ids = [t.id for t in self.hub.themes]
+        for path in changed:
+            entry = records.get(f"{path.parent.name}/{path.stem}")
+            if entry is not None and entry.doc is not None:
+                problems += _check_references(entry, theme_ids, known)
+        if problems:
+            raise HubError(problems)
+        order = {t: i for i, t in enumerate(TYPES)}
+        new = Hub(self.hub.settings, self.hub.themes,
+                  dict(sorted(records.items(), key=lambda kv: (order[kv[1].type], kv[1].id))))
+        refs = {f"{p.parent.name}/{p.stem}" for p in changed}
+        old_view, new_view = select(self.hub, self.variant), select(new, self.variant)
+        day = today()
+        pages = (pages_showing(old_view, self.variant, day, refs)
+                 | pages_showing(new_view, self.variant, day, refs))
+        removed = {f"docs/{page_path(e)}" for ref in refs
+                   if (e := old_view.records.get(ref)) and ref not in new_view.records}
+        self.hub = new
+        self.records = {p: (s, records.get(f"{p.parent.name}/{p.stem}")) for p, s in now.items()}
+        # The edited record's own pages first, so they show at once; the long listings, which
+        # take the engine longest, follow in a second round.
+        listings = {p for p in pages if p.endswith("index.md") and p != "index.md"}
+        written = []
+        for batch, extras in ((pages - listings, True), (listings, False)):
+            if not batch:
+                continue
+            files = generate(self.project, new_view, self.variant, load_base(self.project), day,
+                             only=batch, calendars=extras and any(r.startswith("webinars/") for r in refs))
+            if not extras:
+                files = {k: v for k, v in files.items() if k.startswith("docs/") and k[5:] in batch}
+            done = write_files(self.project.build_dir(self.variant), files, removed if extras else set())
+            written += done
+            if done:
+                self.on_written()
+        return written
 
 
 class _Watcher:
     """Regenerates (debounced) whenever content/, templates/ or mkdocs.yml change."""
 
-    def __init__(self, project: Project, variant: Variant):
-        self.project, self.variant = project, variant
+    def __init__(self, preview: Preview):
+        self.preview = preview
         self.pending = threading.Event()
 
     def dispatch(self, event: object) -> None:
@@ -48,21 +159,46 @@ class _Watcher:
             time.sleep(DEBOUNCE)
             self.pending.clear()
             try:
-                changed = regenerate(self.project, self.variant)
-                if changed:
-                    click.echo(f"hubgen: regenerated {len(changed)} file(s)", err=True)
+                changed = self.preview.refresh()
             except HubError as error:
                 for line in error.lines():
                     click.echo(line, err=True)
                 click.echo("hubgen: preview keeps the last good version until this is fixed", err=True)
+                continue
+            if changed:
+                click.echo(f"hubgen: regenerated {len(changed)} file(s)", err=True)
 
 
 def serve(project: Project, variant: Variant, port: int) -> None:
-    from mkdocs.commands.serve import serve as mkdocs_serve
+    """Serve the variant on 127.0.0.1:port with live reload until interrupted."""
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+    from mkdocs.livereload import LiveReloadServer, _serve_url
     from watchdog.observers import Observer
 
-    regenerate(project, variant)
-    watcher = _Watcher(project, variant)
+    preview = Preview(project, variant)
+    preview.full()
+    generated = project.build_dir(variant)
+    trigger_dir = Path(tempfile.mkdtemp(prefix="hubgen-trigger-"))  # outside build/: write_tree prunes it
+    trigger = trigger_dir / TRIGGER
+    trigger.write_text("0")
+    preview.on_written = lambda: trigger.write_text(str(time.time_ns()))
+    site_dir = tempfile.mkdtemp(prefix="hubgen-preview-")
+    serve_url = _serve_url("127.0.0.1", port, "/")
+
+    def builder() -> None:
+        config = load_config(config_file=str(generated / "mkdocs.yml"), site_dir=site_dir)
+        config.site_url = serve_url
+        mkdocs_build(config, serve_url=serve_url, dirty=True)
+
+    builder()
+    # MkDocs' own watcher polls every file of docs/; hubgen knows when it has written, so the
+    # server watches one small folder whose file hubgen touches after each regeneration.
+    server = LiveReloadServer(builder=builder, host="127.0.0.1", port=port, root=site_dir,
+                              polling_interval=0.02)
+    server.build_delay = 0.01  # hubgen touches the trigger once, after writing everything
+    server.watch(str(trigger_dir))
+    watcher = _Watcher(preview)
     observer = Observer()
     for path in (project.content, project.templates):
         if path.is_dir():
@@ -71,10 +207,10 @@ def serve(project: Project, variant: Variant, port: int) -> None:
     observer.start()
     threading.Thread(target=watcher.loop, daemon=True).start()
     try:
-        mkdocs_serve(config_file=str(project.build_dir(variant) / "mkdocs.yml"), livereload=True,
-                     build_type="dirty", watch_theme=True, dev_addr=f"127.0.0.1:{port}")
+        server.serve()
+    except KeyboardInterrupt:
+        pass
     finally:
+        server.shutdown()
         observer.stop()
         observer.join()
-
-

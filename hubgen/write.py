@@ -40,6 +40,25 @@ def write_tree(root: Path, files: dict[str, bytes]) -> list[str]:
     return written
 
 
+def write_files(root: Path, files: dict[str, bytes], removed: set[str] = frozenset()) -> list[str]:
+    """Write some files below `root` (unchanged ones untouched) and delete `removed` ones."""
+    written = []
+    for rel, data in sorted(files.items()):
+        path = root / rel
+        if path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data:
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.tmp")
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+        written.append(rel)
+    for rel in sorted(removed):
+        if (root / rel).is_file():
+            (root / rel).unlink()
+            written.append(rel)
+    return written
+
+
 def read_tree(root: Path) -> dict[str, bytes]:
     """Every file below `root`, by forward-slash relative path (for copying templates)."""
     if not root.is_dir():
