@@ -9,7 +9,7 @@ CHROMIUM := /usr/bin/chromium
 NGINX := /usr/sbin/nginx
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup site test netlify check serve screenshots lint golden clean
+.PHONY: setup site test netlify check serve screenshots bench lint golden clean
 
 setup: $(VENV)/.runtime  ## only the Python set-up (.venv with the pinned dependencies)
 
@@ -30,6 +30,9 @@ serve: $(VENV)/.runtime  ## live preview of the affiliate site on http://127.0.0
 
 screenshots: site $(VENV)/.dev $(CHROMIUM)  ## home, theme, filtered listing and clause pages, desktop and phone
 	$(PY) -m tests.screenshots
+
+bench: $(VENV)/.dev $(CHROMIUM)  ## the benchmark at N = 100, 1,000, 10,000: prints and writes bench/RESULTS.md
+	$(PY) -m bench.run
 
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check hubgen tests
