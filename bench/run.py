@@ -15,18 +15,17 @@ import json
 import os
 import platform
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from importlib.metadata import version
 from pathlib import Path
 
 from bench.synth import generate
+from tests.browser import fetch, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 HUBGEN = [sys.executable, "-m", "hubgen"]
@@ -148,17 +147,6 @@ def page_figures(site: Path) -> dict[str, float]:
         "largest page KB": max(p.stat().st_size for p in pages) / 1024,
         "search index MB": (site / "search/search_index.json").stat().st_size / 1e6,
     }
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def fetch(url: str) -> str:
-    with urllib.request.urlopen(url, timeout=10) as response:
-        return response.read().decode("utf-8")
 
 
 def preview_latency(hub_dir: Path, edits: int = 7) -> list[float]:

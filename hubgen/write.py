@@ -7,25 +7,27 @@ import shutil
 from pathlib import Path
 
 
+def _write_if_changed(path: Path, data: bytes) -> bool:
+    """Write `data` to `path` through a temporary file, unless the file already holds it."""
+    try:
+        if path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data:
+            return False
+    except OSError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+    return True
+
+
 def write_tree(root: Path, files: dict[str, bytes]) -> list[str]:
     """Make `root` hold exactly `files`; unchanged files keep their modification time.
 
     Returns the paths written, so a live preview knows what changed.
     """
     root.mkdir(parents=True, exist_ok=True)
-    written = []
-    for rel, data in sorted(files.items()):
-        path = root / rel
-        try:
-            if path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data:
-                continue
-        except OSError:
-            pass
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.tmp")
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
-        written.append(rel)
+    written = [rel for rel, data in sorted(files.items()) if _write_if_changed(root / rel, data)]
     wanted = set(files)
     for dirpath, dirnames, filenames in os.walk(root, topdown=False):
         for name in filenames:
@@ -42,16 +44,7 @@ def write_tree(root: Path, files: dict[str, bytes]) -> list[str]:
 
 def write_files(root: Path, files: dict[str, bytes], removed: set[str] = frozenset()) -> list[str]:
     """Write some files below `root` (unchanged ones untouched) and delete `removed` ones."""
-    written = []
-    for rel, data in sorted(files.items()):
-        path = root / rel
-        if path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data:
-            continue
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.tmp")
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
-        written.append(rel)
+    written = [rel for rel, data in sorted(files.items()) if _write_if_changed(root / rel, data)]
     for rel in sorted(removed):
         if (root / rel).is_file():
             (root / rel).unlink()

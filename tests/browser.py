@@ -1,17 +1,45 @@
-"""Real browser helpers for the tests: a static server on 127.0.0.1 and Debian's Chromium."""
+"""Loopback helpers for the tests and the benchmark: free ports, fetching, stopping servers, a
+static server on 127.0.0.1, and Debian's Chromium."""
 
 from __future__ import annotations
 
 import contextlib
 import functools
 import http.server
+import socket
+import subprocess
 import threading
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def fetch(url: str, timeout: float = 10) -> str:
+    with urllib.request.urlopen(url, timeout=timeout) as response:
+        return response.read().decode("utf-8")
+
+
+def stop(process: subprocess.Popen) -> None:
+    """Terminate a server process, killing it if it does not stop within 10 seconds."""
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+    for stream in (process.stdout, process.stderr):
+        if stream:
+            stream.close()
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

@@ -23,6 +23,7 @@ import pytest
 
 from hubgen.headers import parse_headers_file
 from hubgen.project import Project
+from tests.browser import stop
 from tests.conftest import ROOT, run_hubgen
 
 NGINX = "/usr/sbin/nginx"
@@ -107,13 +108,7 @@ def nginx(tmp: Path, site: Path) -> Iterator[str]:
             time.sleep(0.05)
         yield f"http://127.0.0.1:{port}"
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        process.stdout.close()
+        stop(process)
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):

@@ -3,29 +3,17 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 
 import pytest
 
 from hubgen.project import Project
+from tests.browser import fetch, free_port, stop
 
 TIMEOUT = 30.0
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def fetch(url: str) -> str:
-    with urllib.request.urlopen(url, timeout=5) as response:
-        return response.read().decode("utf-8")
 
 
 def wait_for(url: str, text: str) -> str:
@@ -52,13 +40,7 @@ def server(tiny: Project) -> Iterator[str]:
     try:
         yield f"http://127.0.0.1:{port}/"
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        process.stderr.close()
+        stop(process)
 
 
 def test_preview_follows_content_and_template_edits(tiny: Project, server: str) -> None:
