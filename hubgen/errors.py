@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 
 @dataclass(frozen=True, order=True)
@@ -51,10 +50,3 @@ def github_annotation(problem: Problem) -> str:
     message = f"{problem.field}: {problem.message}" if problem.field else problem.message
     return f"::error {','.join([*where, 'title=hubgen check'])}::{data(message)}"
 
-
-def display_path(path: Path, root: Path) -> str:
-    """The path as an editor sees it: relative to the hub's root, with forward slashes."""
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
