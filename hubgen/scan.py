@@ -143,8 +143,13 @@ def _automaton(needles: list[Needle]) -> Any:
     return automaton
 
 
-def _haystacks(path: Path) -> tuple[str, str]:
-    """(raw lowercase text, words of the readable text) of one output file."""
+# Inline elements sit inside a sentence and vanish; every other tag ends a run of text.
+_INLINE_TAG = re.compile(r"</?(?:a|abbr|b|cite|code|del|em|i|ins|kbd|mark|q|s|small|span|strong|sub|sup"
+                         r"|time|u)\b[^>]*>", re.I)
+
+
+def _text(path: Path) -> str:
+    """An output file as text: gzip opened, JSON reduced to its strings, one per line."""
     data = path.read_bytes()
     if path.suffix == ".gz":
         with contextlib.suppress(OSError, EOFError):
@@ -153,40 +158,30 @@ def _haystacks(path: Path) -> tuple[str, str]:
     if path.suffix == ".json" or path.name.endswith(".json.gz"):
         with contextlib.suppress(ValueError):
             text = "\n".join(_strings(json.loads(text)))  # each value its own run of text
+    return text
+
+
+def _haystacks(text: str) -> tuple[str, str]:
+    """(raw lowercase text, words of the readable text) of lines of an output file."""
     raw = html.unescape(text).lower()
     readable = _INLINE_TAG.sub("", text.replace("<!--", " ").replace("-->", " "))
-    return raw, _line_words(html.unescape(_TAG.sub("\n", readable)))
-
-
-_LINE_CACHE: dict[str, str] = {}
-
-
-def _line_words(text: str) -> str:
-    """`words` line by line, remembering lines already seen: most of a page's text (the
-    theme's header, navigation and footer) is the same on every page of a site."""
-    cache = _LINE_CACHE
-    if len(cache) > 200_000:
-        cache.clear()
-    out = []
-    for line in text.split("\n"):
-        if not line or line.isspace():
-            continue
-        found = cache.get(line)
-        if found is None:
-            found = cache[line] = " ".join(_WORD.findall(line.casefold()))
-        out.append(found)
-    return " " + " | ".join(out) + " "
-
-
-# Inline elements sit inside a sentence and vanish; every other tag ends a run of text.
-_INLINE_TAG = re.compile(r"</?(?:a|abbr|b|cite|code|del|em|i|ins|kbd|mark|q|s|small|span|strong|sub|sup"
-                         r"|time|u)\b[^>]*>", re.I)
+    return raw, words(html.unescape(_TAG.sub("\n", readable)))
 
 
 def scan_site(site: Path, needles: list[Needle], shown: str | None = None) -> list[Problem]:
-    """One problem per output file and affiliate-only source that leaked into it."""
+    """One problem per output file and affiliate-only source that leaked into it.
+
+    No needle spans a line, so each distinct line of the site is read once: most of a page
+    (Material's header, navigation and footer) is the same on every page. When that finds
+    anything, the site is read again file by file, so that every file holding it is named.
+    """
     if not needles:
         return []
+    problems = _scan(site, needles, shown, set())
+    return _scan(site, needles, shown, None) if problems else problems
+
+
+def _scan(site: Path, needles: list[Needle], shown: str | None, seen: set[str] | None) -> list[Problem]:
     raw_needles = [n for n in needles if n.raw]
     word_needles = [n for n in needles if not n.raw]
     raw_auto = _automaton(raw_needles) if raw_needles else None
@@ -199,7 +194,12 @@ def scan_site(site: Path, needles: list[Needle], shown: str | None = None) -> li
         if raw_auto:
             hits += [n for _, n in raw_auto.iter(rel.lower() + ("/" if path.is_dir() else ""))]
         if path.is_file():
-            raw, readable = _haystacks(path)
+            text = _text(path)
+            if seen is not None:
+                lines = [line for line in text.split("\n") if line not in seen]
+                seen.update(lines)
+                text = "\n".join(lines)
+            raw, readable = _haystacks(text)
             if raw_auto:
                 hits += [n for _, n in raw_auto.iter(raw)]
             if word_auto:

@@ -227,6 +227,26 @@ def test_scan_finds_a_planted_leak_in_any_file(built_tiny: Project, public_copy:
                for p in problems), problems
 
 
+
+def test_a_leak_in_a_line_every_page_shares_names_every_page(built_tiny: Project,
+                                                             public_copy: Path) -> None:
+    # the scan reads each distinct line once; a line shared by all pages (a leaking theme
+    # override's footer) must still fail every page, and a later page's own line is still read
+    pages = sorted(public_copy.rglob("*.html"))
+    for page in pages:
+        text = page.read_text().replace("</footer>", "\n<p>Canary record title charlie</p>\n</footer>", 1)
+        page.write_text(text)
+    last = pages[-1]
+    last.write_text(last.read_text() + "\n<p>Canary record summary delta, seen by affiliates alone.</p>\n")
+    problems = [str(p) for p in scan_site(public_copy, needles(built_tiny), "site/public")]
+    for page in pages:
+        rel = page.relative_to(public_copy).as_posix()
+        assert (f"site/public/{rel}: holds affiliate-only material from "
+                "content/tools/secret-tool.yml: title") in "\n".join(problems)
+    assert any(p.startswith(f"site/public/{last.relative_to(public_copy).as_posix()}: holds "
+                            "affiliate-only material from content/tools/secret-tool.yml: summary")
+               for p in problems), problems
+
 def test_text_public_material_also_has_raises_no_alarm(tiny: Project) -> None:
     # an affiliate-only record that repeats a public summary word for word
     (tiny.content / "tools/echo-tool.yml").write_text(
