@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -50,7 +51,7 @@ class Preview:
     hub: Hub | None = None
     records: dict[Path, tuple[tuple[int, int] | None, Entry | None]] = field(default_factory=dict)
     shared: dict[Path, tuple[int, int] | None] = field(default_factory=dict)
-    on_written: Callable[[], None] = lambda: None  # tells the server a batch of files is written
+    on_written: Callable[[list[str]], None] = lambda files: None  # tells the server they are written
 
     def _shared_stamps(self) -> dict[Path, tuple[int, int] | None]:
         """Files whose change means regenerating everything."""
@@ -80,7 +81,7 @@ class Preview:
         self.records = {p: (s, hub.records.get(f"{p.parent.name}/{p.stem}"))
                         for p, s in self._record_files().items()}
         if written:
-            self.on_written()
+            self.on_written(written)
         return written
 
     def refresh(self) -> list[str]:
@@ -123,11 +124,12 @@ class Preview:
                    if (e := old_view.records.get(ref)) and ref not in new_view.records}
         self.hub = new
         self.records = {p: (s, records.get(f"{p.parent.name}/{p.stem}")) for p, s in now.items()}
-        # The edited record's own pages first, so they show at once; the long listings, which
-        # take the engine longest, follow in a second round.
-        listings = {p for p in pages if p.endswith("index.md") and p != "index.md"}
+        # The edited records' own pages first, so they show at once; the pages that list or
+        # cite them (themes, listings, related records), which take the engine longer, follow
+        # in a second round.
+        own = {page_path(e) for ref in refs if (e := new_view.records.get(ref))}
         written = []
-        for batch, extras in ((pages - listings, True), (listings, False)):
+        for batch, extras in ((own, True), (pages - own, False)):
             if not batch:
                 continue
             files = generate(self.project, new_view, self.variant, load_base(self.project), day,
@@ -137,7 +139,7 @@ class Preview:
             done = write_files(self.project.build_dir(self.variant), files, removed if extras else set())
             written += done
             if done:
-                self.on_written()
+                self.on_written(done)
         return written
 
 
@@ -169,10 +171,49 @@ class _Watcher:
                 click.echo(f"hubgen: regenerated {len(changed)} file(s)", err=True)
 
 
+class _Engine:
+    """MkDocs' dirty build, keeping between rebuilds what `mkdocs serve` makes anew each time:
+    the loaded config with its plugins (Material's search then updates its index rather than
+    starting one from the rebuilt pages alone) and the theme's Jinja environment, which would
+    otherwise compile Material's templates again on every save."""
+
+    def __init__(self, config_file: Path, site_dir: str, serve_url: str):
+        self.config_file, self.site_dir, self.serve_url = config_file, site_dir, serve_url
+        self.config: Any = None
+        self.dirty = False  # the first build, and the one after reset(), build every page
+
+    def reset(self) -> None:
+        self.config, self.dirty = None, False
+
+    def build(self) -> None:
+        from mkdocs.commands.build import build as mkdocs_build
+        from mkdocs.config import load_config
+
+        if self.config is None:
+            config = load_config(config_file=str(self.config_file), site_dir=self.site_dir)
+            config.site_url = self.serve_url
+            config.plugins.on_startup(command="serve", dirty=True)
+            env = config.theme.get_env()
+            config.theme.get_env = lambda: env
+            # MkDocs lists the theme's files (Material has some 15,000) to copy its static
+            # ones, with the same filter on every build: list them once
+            listed: dict[Any, list[str]] = {}
+            list_templates = env.list_templates
+
+            def list_once(extensions: Any = None, filter_func: Any = None) -> list[str]:
+                key = (extensions and tuple(extensions), getattr(filter_func, "__code__", filter_func))
+                if key not in listed:
+                    listed[key] = list_templates(extensions, filter_func)
+                return listed[key]
+
+            env.list_templates = list_once  # type: ignore[method-assign]
+            self.config = config
+        mkdocs_build(self.config, serve_url=self.serve_url, dirty=self.dirty)
+        self.dirty = True
+
+
 def serve(project: Project, variant: Variant, port: int) -> None:
     """Serve the variant on 127.0.0.1:port with live reload until interrupted."""
-    from mkdocs.commands.build import build as mkdocs_build
-    from mkdocs.config import load_config
     from mkdocs.livereload import LiveReloadServer, _serve_url
     from watchdog.observers import Observer
 
@@ -182,15 +223,17 @@ def serve(project: Project, variant: Variant, port: int) -> None:
     trigger_dir = Path(tempfile.mkdtemp(prefix="hubgen-trigger-"))  # outside build/: write_tree prunes it
     trigger = trigger_dir / TRIGGER
     trigger.write_text("0")
-    preview.on_written = lambda: trigger.write_text(str(time.time_ns()))
     site_dir = tempfile.mkdtemp(prefix="hubgen-preview-")
     serve_url = _serve_url("127.0.0.1", port, "/")
+    engine = _Engine(generated / "mkdocs.yml", site_dir, serve_url)
 
-    def builder() -> None:
-        config = load_config(config_file=str(generated / "mkdocs.yml"), site_dir=site_dir)
-        config.site_url = serve_url
-        mkdocs_build(config, serve_url=serve_url, dirty=True)
+    def written(files: list[str]) -> None:
+        if any(not f.startswith("docs/") for f in files):
+            engine.reset()  # mkdocs.yml or the theme's overrides changed: every page changes
+        trigger.write_text(str(time.time_ns()))
 
+    preview.on_written = written
+    builder = engine.build
     builder()
     # MkDocs' own watcher polls every file of docs/; hubgen knows when it has written, so the
     # server watches one small folder whose file hubgen touches after each regeneration.

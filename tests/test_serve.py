@@ -51,6 +51,13 @@ def test_preview_follows_content_and_template_edits(tiny: Project, server: str) 
     record.write_text(record.read_text().replace("title: Supplier Q&A tool", "title: Renamed tool"))
     wait_for(server + "tools/qa-tool/", "Renamed tool")
     wait_for(server + "tools/", "Renamed tool")  # the listing follows too
+    # the search index is updated, not rebuilt from the changed pages alone
+    index = wait_for(server + "search/search_index.json", "Renamed tool")
+    assert "Accessibility statement" in index
+
+    override = tiny.templates / "overrides/partials/copyright.html"
+    override.write_text(override.read_text().replace("Feed of new records", "Feed of what is new"))
+    wait_for(server + "tools/qa-tool/", "Feed of what is new")  # theme overrides are read again
 
     template = tiny.templates / "pages/tools.md.j2"
     template.write_text(template.read_text().replace("## Use it for", "## Good for"))
