@@ -132,7 +132,8 @@ def _public_corpus(public: Hub) -> tuple[str, str]:
     for entry in public.records.values():
         texts.append(entry.ref + "/")
         texts.extend(_strings(_dump(entry.record)))
-    return "|".join(words(t) for t in texts), "\n".join(t.lower() for t in texts)
+    joined = "\n".join(texts)  # a line each: no phrase runs from one text into the next
+    return words(joined), joined.lower()
 
 
 def _automaton(needles: list[Needle]) -> Any:
