@@ -65,7 +65,7 @@ def test_upcoming_and_past_follow_source_date_epoch(tiny: Project, monkeypatch: 
                                                     .timestamp())))
     build(tiny, ("public",))
     page = (tiny.site_dir("public") / "webinars/dated-webinar/index.html").read_text()
-    assert "· past" in page and "upcoming" not in page.split("<article")[1].split("</article>")[0]
+    assert "&middot; past" in page and "upcoming" not in page.split("<article")[1].split("</article>")[0]
     home = (tiny.site_dir("public") / "index.html").read_text()
     assert "No upcoming webinars are scheduled." in home
 
