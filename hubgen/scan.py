@@ -7,7 +7,7 @@ import gzip
 import html
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -75,7 +75,7 @@ def _dump(item: Any) -> Any:
     return item.model_dump(mode="json", exclude={"audience"}) if hasattr(item, "model_dump") else item
 
 
-def affiliate_material(full: Hub, public: Hub) -> list[Needle]:
+def affiliate_material(full: Hub, public: Hub) -> Finder:
     """Every affiliate-only piece of `full`, less what public material also says."""
     found: list[tuple[str, str, bool]] = []
 
@@ -97,17 +97,50 @@ def affiliate_material(full: Hub, public: Hub) -> list[Needle]:
             continue
         _affiliate_parts(entry, add)
     public_words, public_raw = _public_corpus(public)
-    candidates = [Needle(text, origin, raw) for text, origin, raw in sorted(set(found))]
+    finder = Finder(Needle(text, origin, raw) for text, origin, raw in sorted(set(found)))
     # public material that says the same proves nothing when found: one pass over each corpus
-    said = _found_in(public_raw, [n for n in candidates if n.raw])
-    said |= _found_in(public_words, [n for n in candidates if not n.raw])
-    return [n for n in candidates if n.text not in said]
+    return finder.ignore({n.text for n in finder.find(public_raw, public_words)})
 
 
-def _found_in(corpus: str, needles: list[Needle]) -> set[str]:
-    if not needles:
-        return set()
-    return {needle.text for _, needle in _automaton(needles).iter(corpus)}
+class Finder:
+    """Needles in two Aho-Corasick automatons, one for raw text and one for words; a needle
+    text named by several sources is looked for once and reported from the first."""
+
+    def __init__(self, needles: Iterable[Needle]):
+        unique: dict[str, Needle] = {}
+        for needle in needles:
+            unique.setdefault(needle.text, needle)
+        self.needles = list(unique.values())
+        self.ignored: set[str] = set()
+        self.automatons = (self._automaton(True), self._automaton(False))
+
+    def _automaton(self, raw: bool) -> Any:
+        automaton = ahocorasick.Automaton()
+        for needle in self.needles:
+            if needle.raw == raw:
+                automaton.add_word(needle.text, needle)
+        if len(automaton) == 0:
+            return None
+        automaton.make_automaton()
+        return automaton
+
+    def ignore(self, texts: set[str]) -> Finder:
+        """Stop reporting these needles (the automatons are kept, not built again)."""
+        self.ignored |= texts
+        self.needles = [n for n in self.needles if n.text not in texts]
+        return self
+
+    def __len__(self) -> int:
+        return len(self.needles)
+
+    def __iter__(self) -> Iterator[Needle]:
+        return iter(self.needles)
+
+    def find(self, raw: str, readable: str) -> Iterator[Needle]:
+        """The needles found in `raw` (lowercase text) and `readable` (its `words`)."""
+        for automaton, haystack in zip(self.automatons, (raw, readable), strict=True):
+            if automaton is not None and haystack:
+                yield from (n for _, n in automaton.iter(haystack) if n.text not in self.ignored)
 
 
 def _affiliate_parts(entry: Entry, add: Any) -> None:
@@ -136,14 +169,6 @@ def _public_corpus(public: Hub) -> tuple[str, str]:
     return words(joined), joined.lower()
 
 
-def _automaton(needles: list[Needle]) -> Any:
-    automaton = ahocorasick.Automaton()
-    for needle in needles:
-        automaton.add_word(needle.text, needle)
-    automaton.make_automaton()
-    return automaton
-
-
 # Inline elements sit inside a sentence and vanish; every other tag ends a run of text.
 _INLINE_TAG = re.compile(r"</?(?:a|abbr|b|cite|code|del|em|i|ins|kbd|mark|q|s|small|span|strong|sub|sup"
                          r"|time|u)\b[^>]*>", re.I)
@@ -169,45 +194,59 @@ def _haystacks(text: str) -> tuple[str, str]:
     return raw, words(html.unescape(_TAG.sub("\n", readable)))
 
 
-def scan_site(site: Path, needles: list[Needle], shown: str | None = None) -> list[Problem]:
+def scan_site(site: Path, needles: Finder | list[Needle], shown: str | None = None) -> list[Problem]:
     """One problem per output file and affiliate-only source that leaked into it.
 
     No needle spans a line, so each distinct line of the site is read once: most of a page
-    (Material's header, navigation and footer) is the same on every page. When that finds
-    anything, the site is read again file by file, so that every file holding it is named.
+    (Material's header, navigation and footer, the items of listings) is the same on many
+    pages. When that finds anything, the site is read again file by file, so that every file
+    holding it is named.
     """
-    if not needles:
+    finder = needles if isinstance(needles, Finder) else Finder(needles)
+    if not finder:
         return []
-    problems = _scan(site, needles, shown, set())
-    return _scan(site, needles, shown, None) if problems else problems
+    problems = _scan(site, finder, shown, set())
+    return _scan(site, finder, shown, None) if problems else problems
 
 
-def _scan(site: Path, needles: list[Needle], shown: str | None, seen: set[str] | None) -> list[Problem]:
-    raw_needles = [n for n in needles if n.raw]
-    word_needles = [n for n in needles if not n.raw]
-    raw_auto = _automaton(raw_needles) if raw_needles else None
-    word_auto = _automaton(word_needles) if word_needles else None
+CHUNK = 1 << 20  # characters read at a time: a 60 MB search index is not copied whole 8 times
+
+
+def _scan(site: Path, finder: Finder, shown: str | None, seen: set[int] | None) -> list[Problem]:
     problems = set()
     prefix = shown or site.as_posix()
     for path in sorted(site.rglob("*")):
         rel = path.relative_to(site).as_posix()
-        hits: list[Needle] = []
-        if raw_auto:
-            hits += [n for _, n in raw_auto.iter(rel.lower() + ("/" if path.is_dir() else ""))]
+        hits = list(finder.find(rel.lower() + ("/" if path.is_dir() else ""), ""))
         if path.is_file():
-            text = _text(path)
-            if seen is not None:
-                lines = [line for line in text.split("\n") if line not in seen]
-                seen.update(lines)
-                text = "\n".join(lines)
-            raw, readable = _haystacks(text)
-            if raw_auto:
-                hits += [n for _, n in raw_auto.iter(raw)]
-            if word_auto:
-                hits += [n for _, n in word_auto.iter(readable)]
+            for chunk in _chunks(_text(path), seen):
+                hits += finder.find(*_haystacks(chunk))
         for needle in hits:
             snippet = needle.text.strip()
             snippet = snippet if len(snippet) <= 60 else snippet[:57] + "..."
             problems.add(Problem(f"{prefix}/{rel}", 0, 0,
                                  f"holds affiliate-only material from {needle.origin}: \"{snippet}\""))
     return sorted(problems)
+
+
+def _chunks(text: str, seen: set[int] | None) -> Iterator[str]:
+    """The lines of `text` not in `seen` (by 64-bit salted hash: a collision among a site's
+    lines is vanishingly unlikely; every line without `seen`), about
+    CHUNK characters at a time, never cut inside a line."""
+    if seen is None and len(text) <= CHUNK:
+        yield text
+        return
+    lines, size = [], 0
+    for line in text.split("\n"):
+        if seen is not None:
+            key = hash(line)
+            if key in seen:
+                continue
+            seen.add(key)
+        lines.append(line)
+        size += len(line) + 1
+        if size >= CHUNK:
+            yield "\n".join(lines)
+            lines, size = [], 0
+    if lines:
+        yield "\n".join(lines)
