@@ -54,15 +54,19 @@ def _children(pid: int) -> list[int]:
 
 
 def _rss(pid: int) -> int:
-    with contextlib.suppress(OSError), open(f"/proc/{pid}/status") as handle:
-        for line in handle:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) * 1024
+    """A process's proportional set size: its resident memory, with pages shared with other
+    processes (a forked child's copy-on-write pages, shared libraries) split between them, so
+    that summing a tree counts each page once. Resident size where the kernel has no PSS."""
+    for name, key in ((f"/proc/{pid}/smaps_rollup", "Pss:"), (f"/proc/{pid}/status", "VmRSS:")):
+        with contextlib.suppress(OSError), open(name) as handle:
+            for line in handle:
+                if line.startswith(key):
+                    return int(line.split()[1]) * 1024
     return 0
 
 
 def tree_rss(pid: int) -> int:
-    """Resident memory of a process and all its descendants, in bytes."""
+    """Memory of a process and all its descendants (summed PSS), in bytes."""
     total, todo = 0, [pid]
     while todo:
         current = todo.pop()

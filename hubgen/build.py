@@ -8,15 +8,17 @@ import os
 import shutil
 import time
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
+from hubgen.child import forked, release_memory
 from hubgen.config import dump_config, load_base, site_url_for, variant_config
 from hubgen.errors import HubError
 from hubgen.feeds import atom_feed, webinar_files
 from hubgen.headers import write_site_headers
 from hubgen.project import Project, Variant
 from hubgen.render import HubView, render_pages
-from hubgen.scan import affiliate_material, scan_site
+from hubgen.scan import Needle, affiliate_material, scan_site
 from hubgen.select import select
 from hubgen.site import finish_engine, start_engine
 from hubgen.validate import Hub, check_project
@@ -28,6 +30,10 @@ class Timings:
     """Seconds spent in each stage (the benchmark prints these)."""
 
     stages: dict[str, float] = field(default_factory=dict)
+
+    def merge(self, stages: dict[str, float]) -> None:
+        for stage, seconds in stages.items():
+            self.stages[stage] = self.stages.get(stage, 0.0) + seconds
 
     def add(self, stage: str, since: float) -> float:
         now = time.perf_counter()
@@ -100,24 +106,31 @@ def build(project: Project, variants: tuple[Variant, ...], timings: Timings | No
     selected = {v: select(hub, v) for v in variants}
     start = timings.add("select", start)
     running: dict[Variant, tuple] = {}
+    needles: list[Needle] = []
     try:
         for variant in sorted(variants, key=lambda v: v != "affiliates"):
-            files = generate(project, selected[variant], variant, base, day)
-            start = timings.add("render", start)
-            write_tree(project.build_dir(variant), files)
-            start = timings.add("write", start)
+            # in a child process: a variant's pages (100 MB at 10,000 records) are not kept
+            # by this process while the engines run
+            timings.merge(forked(partial(_render_and_write, project, selected[variant], variant, base, day)))
             running[variant] = start_engine(project.build_dir(variant) / "mkdocs.yml",
                                             project.site_dir(variant).parent, variant,
                                             source_epoch(selected[variant]))
-        needles = affiliate_material(hub, selected["public"]) if "public" in running else []
-        start = timings.add("scan", start)
+        if "public" in running:
+            # gathered in a child process: it takes half a gigabyte at 10,000 records, given
+            # back before the engines grow; this process then lets go of the hub too
+            start = time.perf_counter()
+            needles = forked(partial(_needles, hub, selected["public"]))
+            start = timings.add("scan", start)
+        urls = {v: site_url_for(hub, v) for v in running}
+        del hub, selected
+        release_memory()
         for variant in sorted(running, key=lambda v: v != "public"):  # the smaller finishes first
             process, staging, started, log = running[variant]
             finish_engine(process, variant, project.shown(project.build_dir(variant) / "mkdocs.yml"),
                           log)
             timings.stages[f"engine:{variant}"] = time.perf_counter() - started
             start = time.perf_counter()
-            write_site_headers(staging, variant, site_url_for(hub, variant))
+            write_site_headers(staging, variant, urls[variant])
             start = timings.add("headers", start)
             if variant == "public":
                 # the output is what is published: every file of it is read (the generated
@@ -139,6 +152,21 @@ def build(project: Project, variants: tuple[Variant, ...], timings: Timings | No
     return [f"{v}: {len(list(project.build_dir(v).rglob('*.md')))} pages generated in "
             f"{project.shown(project.build_dir(v))}/, site in {project.shown(project.site_dir(v))}/"
             for v in variants]
+
+
+def _render_and_write(project: Project, selected: Hub, variant: Variant, base: dict,
+                      day: dt.date) -> dict[str, float]:
+    timings = Timings()
+    start = time.perf_counter()
+    files = generate(project, selected, variant, base, day)
+    start = timings.add("render", start)
+    write_tree(project.build_dir(variant), files)
+    timings.add("write", start)
+    return timings.stages
+
+
+def _needles(hub: Hub, public: Hub) -> list[Needle]:
+    return list(affiliate_material(hub, public))
 
 
 def scan_built(project: Project, site: Path) -> list:

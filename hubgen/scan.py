@@ -175,8 +175,11 @@ def _public_corpus(public: Hub) -> tuple[str, str]:
 
 
 # Inline elements sit inside a sentence and vanish; every other tag ends a run of text.
-_INLINE_TAG = re.compile(r"</?(?:a|abbr|b|cite|code|del|em|i|ins|kbd|mark|q|s|small|span|strong|sub|sup"
-                         r"|time|u)\b[^>]*>", re.I)
+_INLINE = r"(?:a|abbr|b|cite|code|del|em|i|ins|kbd|mark|q|s|small|span|strong|sub|sup|time|u)\b"
+_INLINE_TAG = re.compile(rf"</?{_INLINE}[^>]*>", re.I)
+# So a block tag may as well start a line: in HTML (and the search index, which holds HTML)
+# the same list item or paragraph then counts as the same line wherever it is repeated.
+_BLOCK_START = re.compile(rf"<(?!/?{_INLINE})", re.I)
 
 
 def _text(path: Path) -> str:
@@ -224,7 +227,10 @@ def _scan(site: Path, finder: Finder, shown: str | None, seen: set[int] | None) 
         rel = path.relative_to(site).as_posix()
         hits = list(finder.find(rel.lower() + ("/" if path.is_dir() else ""), ""))
         if path.is_file():
-            for chunk in _chunks(_text(path), seen):
+            text = _text(path)
+            if seen is not None and path.suffix in (".html", ".json"):
+                text = _BLOCK_START.sub("\n<", text)
+            for chunk in _chunks(text, seen):
                 hits += finder.find(*_haystacks(chunk))
         for needle in hits:
             snippet = needle.text.strip()

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from hubgen.build import build
+from hubgen.child import forked
 from hubgen.config import parse_generated
 from hubgen.errors import HubError
 from hubgen.project import Project
@@ -171,6 +172,31 @@ def test_engine_failure_leaves_previous_site_untouched(tiny: Project) -> None:
     assert "missing-page.md" in str(failure.value)
     assert tree_digest(tiny.site_dir("affiliates")) == before
     assert not [p for p in (tiny.root / "site").iterdir() if p.name.startswith(".")]
+
+
+def test_template_error_is_reported_from_the_render_process(tiny: Project) -> None:
+    # pages are rendered in a child process; its error reaches the editor as if it had not been
+    build(tiny, ("public", "affiliates"))
+    before = tree_digest(tiny.site_dir("affiliates"))
+    tools = tiny.templates / "pages/tools.md.j2"
+    lines = tools.read_text().splitlines()
+    at = lines.index("{% block main %}") + 1
+    tools.write_text("\n".join([*lines[:at], "{{ record.no_such_field }}", *lines[at:]]) + "\n")
+    with pytest.raises(HubError) as failure:
+        build(tiny, ("public", "affiliates"))
+    [line] = failure.value.lines()
+    assert line.startswith(f"templates/pages/tools.md.j2:{at + 1}:1: template error while rendering tools/"), line
+    assert "no_such_field" in line
+    assert tree_digest(tiny.site_dir("affiliates")) == before
+
+
+def test_a_crash_in_a_child_process_is_not_silent() -> None:
+    def broken() -> None:
+        raise KeyError("boom")
+
+    with pytest.raises(RuntimeError, match="KeyError: 'boom'"):
+        forked(broken)
+    assert forked(lambda: 6 * 7) == 42
 
 
 def test_leaking_template_fails_the_build_naming_file_and_record(tiny: Project) -> None:
