@@ -99,9 +99,10 @@ def webinar_files(view: HubView, site_url: str | None, stamp: dt.datetime) -> di
     for entry in view.of_type("webinars"):
         if entry.record.starts is None:
             continue  # no date, no calendar entry
+        event = _event(entry, site_url, stamp)  # one event, in its own calendar and in all
         one = _calendar(view, entry.record.title)
-        one.add_component(_event(entry, site_url, stamp))
+        one.add_component(event)
         files[f"webinars/{entry.id}.ics"] = one.to_ical()
-        everything.add_component(_event(entry, site_url, stamp))
+        everything.add_component(event)
     files["webinars.ics"] = everything.to_ical()
     return files

@@ -1,9 +1,10 @@
 """Live preview: regenerate what an edit changed; MkDocs rebuilds just those pages and reloads.
 
 An edit to one record re-validates that file only and re-renders only the pages that show the
-record (its page, listings, its themes, related records, its event or series); templates,
-mkdocs.yml, hub.yml or themes.yml regenerate everything. The engine then does a dirty build,
-which renders only the pages whose Markdown changed. A preview is for looking: `hubgen build`
+record: its own page at once, then, half a second later, its listings, themes, related
+records, event or series. Templates, mkdocs.yml, hub.yml or themes.yml regenerate everything.
+The engine then does a dirty build, which renders only the pages whose Markdown changed, with
+its config and theme kept from one build to the next. A preview is for looking: `hubgen build`
 does the full build (and the scan) before anything is published.
 """
 
@@ -31,6 +32,7 @@ from hubgen.validate import Entry, Hub, _check_references, _validate_record, che
 from hubgen.write import write_files, write_tree
 
 DEBOUNCE = 0.02
+FOLLOW_UP = 0.5  # seconds after an edit's own pages are written before the pages citing it
 TRIGGER = "rebuild"  # a file whose change tells the server to rebuild
 
 
@@ -52,6 +54,7 @@ class Preview:
     records: dict[Path, tuple[tuple[int, int] | None, Entry | None]] = field(default_factory=dict)
     shared: dict[Path, tuple[int, int] | None] = field(default_factory=dict)
     on_written: Callable[[list[str]], None] = lambda files: None  # tells the server they are written
+    deferred: set[str] = field(default_factory=set)  # pages citing the last edit, still to write
 
     def _shared_stamps(self) -> dict[Path, tuple[int, int] | None]:
         """Files whose change means regenerating everything."""
@@ -77,7 +80,7 @@ class Preview:
         files = generate(self.project, select(hub, self.variant), self.variant, load_base(self.project),
                          today())
         written = write_tree(self.project.build_dir(self.variant), files)
-        self.hub, self.shared = hub, self._shared_stamps()
+        self.hub, self.shared, self.deferred = hub, self._shared_stamps(), set()
         self.records = {p: (s, hub.records.get(f"{p.parent.name}/{p.stem}"))
                         for p, s in self._record_files().items()}
         if written:
@@ -124,22 +127,29 @@ class Preview:
                    if (e := old_view.records.get(ref)) and ref not in new_view.records}
         self.hub = new
         self.records = {p: (s, records.get(f"{p.parent.name}/{p.stem}")) for p, s in now.items()}
-        # The edited records' own pages first, so they show at once; the pages that list or
-        # cite them (themes, listings, related records), which take the engine longer, follow
-        # in a second round.
+        # The edited records' own pages now; the pages that list or cite them (themes,
+        # listings, related records), which take the engine longer, once the server has
+        # rebuilt and served these (`catch_up`): it holds every request while it builds.
         own = {page_path(e) for ref in refs if (e := new_view.records.get(ref))}
-        written = []
-        for batch, extras in ((own, True), (pages - own, False)):
-            if not batch:
-                continue
-            files = generate(self.project, new_view, self.variant, load_base(self.project), day,
-                             only=batch, calendars=extras and any(r.startswith("webinars/") for r in refs))
-            if not extras:
-                files = {k: v for k, v in files.items() if k.startswith("docs/") and k[5:] in batch}
-            done = write_files(self.project.build_dir(self.variant), files, removed if extras else set())
-            written += done
-            if done:
-                self.on_written(done)
+        self.deferred = (self.deferred | pages) - own
+        files = generate(self.project, new_view, self.variant, load_base(self.project), day, only=own,
+                         calendars=any(r.startswith("webinars/") for r in refs))
+        written = write_files(self.project.build_dir(self.variant), files, removed)
+        if written:
+            self.on_written(written)
+        return written
+
+    def catch_up(self) -> list[str]:
+        """Write the pages `refresh` left for later; returns the files written."""
+        if not self.deferred or self.hub is None:
+            return []
+        pages, self.deferred = self.deferred, set()
+        files = generate(self.project, select(self.hub, self.variant), self.variant,
+                         load_base(self.project), today(), only=pages, calendars=False)
+        files = {k: v for k, v in files.items() if k.startswith("docs/") and k[5:] in pages}
+        written = write_files(self.project.build_dir(self.variant), files, set())
+        if written:
+            self.on_written(written)
         return written
 
 
@@ -157,7 +167,9 @@ class _Watcher:
 
     def loop(self) -> None:
         while True:
-            self.pending.wait()
+            if not self.pending.wait(timeout=FOLLOW_UP if self.preview.deferred else None):
+                self.preview.catch_up()  # no edit for a moment: the pages that cite the last one
+                continue
             time.sleep(DEBOUNCE)
             self.pending.clear()
             try:
