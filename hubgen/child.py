@@ -23,8 +23,9 @@ from hubgen.errors import HubError
 T = TypeVar("T")
 
 
-def forked(work: Callable[[], T]) -> T:
-    """`work()`, run in a child process that ends with it; its HubError is raised here."""
+def forked(work: Callable[[], T], nice: int = 0) -> T:
+    """`work()`, run in a child process that ends with it (`nice` steps nicer than this one);
+    its HubError is raised here."""
     if not hasattr(os, "fork"):
         return work()
     context = multiprocessing.get_context("fork")
@@ -32,6 +33,8 @@ def forked(work: Callable[[], T]) -> T:
 
     def run() -> None:
         try:
+            if nice:
+                os.nice(nice)
             sender.send(("ok", work()))
         except HubError as error:
             sender.send(("error", error.problems))

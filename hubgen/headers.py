@@ -16,17 +16,17 @@ from hubgen.project import Variant
 NOINDEX = "noindex, nofollow"
 
 
-_INLINE_SCRIPT = re.compile(r"<script\b(?![^>]*\bsrc=)[^>]*>(.*?)</script>", re.S | re.I)
+_INLINE_SCRIPT = re.compile(rb"<script\b(?![^>]*\bsrc=)[^>]*>(.*?)</script>", re.S | re.I)
 
 
 def inline_script_hashes(site: Path) -> list[str]:
-    """CSP source expressions for every distinct inline script of the site's pages."""
-    found = set()
-    for page in sorted(site.rglob("*.html")):
-        for script in _INLINE_SCRIPT.findall(page.read_text(encoding="utf-8")):
-            digest = hashlib.sha256(script.encode("utf-8")).digest()
-            found.add("'sha256-" + base64.b64encode(digest).decode("ascii") + "'")
-    return sorted(found)
+    """CSP source expressions for every distinct inline script of the site's pages (read as
+    UTF-8 bytes, which is what the browser hashes)."""
+    scripts = set()
+    for page in site.rglob("*.html"):
+        scripts.update(_INLINE_SCRIPT.findall(page.read_bytes()))
+    return sorted("'sha256-" + base64.b64encode(hashlib.sha256(s).digest()).decode("ascii") + "'"
+                  for s in scripts)
 
 
 def content_security_policy(site: Path) -> str:

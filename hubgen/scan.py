@@ -96,10 +96,12 @@ def affiliate_material(full: Hub, public: Hub) -> Finder:
                     add(f"{entry.path}: {name}", getattr(record, name))
             continue
         _affiliate_parts(entry, add)
-    public_words, public_raw = _public_corpus(public)
     finder = Finder(Needle(text, origin, raw) for text, origin, raw in sorted(set(found)))
     # public material that says the same proves nothing when found: one pass over each corpus
-    return finder.ignore(finder.found_texts(public_raw, public_words))
+    said: set[str] = set()
+    for raw, readable in _public_corpus(public):
+        said |= finder.found_texts(raw, readable)
+    return finder.ignore(said)
 
 
 class Finder:
@@ -165,13 +167,20 @@ def _affiliate_parts(entry: Entry, add: Any) -> None:
                 add(f"{entry.path}: {name}[{index}]", part)
 
 
-def _public_corpus(public: Hub) -> tuple[str, str]:
+def _public_corpus(public: Hub, size: int = 1 << 20) -> Iterator[tuple[str, str]]:
+    """Everything the public site says, as (lowercase text, `words`), a text per line, about
+    `size` characters at a time."""
     texts = [*_strings(_dump(public.settings)), *(s for t in public.themes for s in _strings(_dump(t)))]
+    length = 0
     for entry in public.records.values():
-        texts.append(entry.ref + "/")
-        texts.extend(_strings(_dump(entry.record)))
-    joined = "\n".join(texts)  # a line each: no phrase runs from one text into the next
-    return words(joined), joined.lower()
+        for text in (entry.ref + "/", *_strings(_dump(entry.record))):
+            texts.append(text)
+            length += len(text)
+        if length >= size:
+            joined, texts, length = "\n".join(texts), [], 0  # a line each: no phrase runs on
+            yield joined.lower(), words(joined)
+    joined = "\n".join(texts)
+    yield joined.lower(), words(joined)
 
 
 # Inline elements sit inside a sentence and vanish; every other tag ends a run of text.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -19,9 +20,10 @@ def engine_command(config: Path, site_dir: Path) -> list[str]:
             "--site-dir", str(site_dir)]
 
 
-def start_engine(config: Path, site_root: Path, variant: str, epoch: int
+def start_engine(config: Path, site_root: Path, variant: str, epoch: int, nice: int = 0
                  ) -> tuple[subprocess.Popen, Path, float, IO[str]]:
-    """Start a build into a new hidden folder beside the final one.
+    """Start a build into a new hidden folder beside the final one (`nice` lowers its
+    priority: the build waits for the slowest engine, which should not share its core).
 
     Returns the process, that folder, the start time and the log it writes to (a file, not a
     pipe, so that a chatty engine never blocks while the other variant is waited on).
@@ -32,6 +34,8 @@ def start_engine(config: Path, site_root: Path, variant: str, epoch: int
     env = {**os.environ, "SOURCE_DATE_EPOCH": str(epoch), "NO_MKDOCS_2_WARNING": "1"}
     process = subprocess.Popen(engine_command(config, staging), env=env, stdout=log,
                                stderr=subprocess.STDOUT, text=True)
+    if nice:
+        lower_priority(process.pid, nice)
     return process, staging, time.perf_counter(), log
 
 
@@ -43,3 +47,9 @@ def finish_engine(process: subprocess.Popen, variant: str, shown_config: str, lo
         lines = [ln for ln in output.splitlines() if ln.startswith(("WARNING", "ERROR"))]
         lines = lines or output.strip().splitlines()[-5:] or ["the engine failed"]
         raise HubError([Problem(shown_config, 0, 0, f"{variant} site: {ln.strip()}") for ln in lines])
+
+
+def lower_priority(pid: int, nice: int) -> None:
+    """Make a process `nice` steps nicer, where the system allows it."""
+    with contextlib.suppress(OSError, AttributeError):
+        os.setpriority(os.PRIO_PROCESS, pid, os.getpriority(os.PRIO_PROCESS, pid) + nice)
