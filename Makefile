@@ -16,7 +16,8 @@ setup: $(VENV)/.runtime  ## only the Python set-up (.venv with the pinned depend
 site: $(VENV)/.runtime  ## set up and build both variants of content/ into site/
 	$(HUBGEN) build --variant $(VARIANT)
 
-test: $(VENV)/.dev $(CHROMIUM) $(NGINX) node_modules/.installed  ## set up, then run every test
+test: $(VENV)/.dev $(CHROMIUM) $(NGINX) node_modules/.installed  ## set up, lint, then run every test
+	$(VENV)/bin/ruff check hubgen tests bench
 	$(PY) -m pytest
 
 netlify: $(VENV)/.runtime  ## Netlify's build command (netlify.toml): the site HUBGEN_VARIANT names
@@ -34,8 +35,8 @@ screenshots: site $(VENV)/.dev $(CHROMIUM)  ## home, theme, filtered listing and
 bench: $(VENV)/.dev $(CHROMIUM)  ## the benchmark at N = 100, 1,000, 10,000: prints and writes bench/RESULTS.md
 	$(PY) -m bench.run
 
-lint: $(VENV)/.dev
-	$(VENV)/bin/ruff check hubgen tests
+lint: $(VENV)/.dev  ## ruff, as `make test` runs it
+	$(VENV)/bin/ruff check hubgen tests bench
 
 golden: $(VENV)/.dev  ## regenerate tests/golden/ after a deliberate template change; review the diff
 	$(PY) -m pytest tests/test_render.py --update-golden -q

@@ -11,22 +11,24 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-from hubgen.child import forked, release_memory
+from hubgen.child import forked, forked_all, release_memory
 from hubgen.config import dump_config, load_base, site_url_for, variant_config
 from hubgen.errors import HubError
 from hubgen.feeds import atom_feed, webinar_files
 from hubgen.headers import write_site_headers
 from hubgen.project import Project, Variant
-from hubgen.render import HubView, render_pages
+from hubgen.render import HubView, page_plan, render_pages
 from hubgen.scan import Needle, affiliate_material, scan_site
 from hubgen.select import select
 from hubgen.site import finish_engine, start_engine
 from hubgen.validate import Hub, check_project
-from hubgen.write import read_tree, replace_dir, write_tree
+from hubgen.write import prune_tree, read_tree, replace_dir, write_files
 
 # The affiliate engine has the most pages and starts first: the build lasts as long as it
 # does, so on a machine with few cores the public engine and the scan's gathering yield to it.
 NICE: dict[Variant, int] = {"affiliates": 0, "public": 5}
+RENDER_PARTS = min(2, os.cpu_count() or 1)
+SPLIT_FROM = 500  # records; below, a second process costs more than it saves
 
 
 @dataclass
@@ -113,9 +115,16 @@ def build(project: Project, variants: tuple[Variant, ...], timings: Timings | No
     needles: list[Needle] = []
     try:
         for variant in sorted(variants, key=lambda v: v != "affiliates"):
-            # in a child process: a variant's pages (100 MB at 10,000 records) are not kept
-            # by this process while the engines run
-            timings.merge(forked(partial(_render_and_write, project, selected[variant], variant, base, day)))
+            # in child processes, so that a variant's pages (100 MB at 10,000 records) are not
+            # kept by this process while the engines run; the first variant's pages are split
+            # between the cores, idle until its engine starts, the next rendered beside it
+            parts = RENDER_PARTS if not running and len(selected[variant].records) >= SPLIT_FROM else 1
+            done = forked_all([partial(_render_part, project, selected[variant], variant, base, day,
+                                       part, parts) for part in range(parts)],
+                              nice=NICE[variant] if running else 0)
+            for stage in ("render", "write"):  # the parts run side by side: the longest counts
+                timings.merge({stage: max(stages[stage] for stages, _ in done)})
+            prune_tree(project.build_dir(variant), {path for _, paths in done for path in paths})
             running[variant] = start_engine(project.build_dir(variant) / "mkdocs.yml",
                                             project.site_dir(variant).parent, variant,
                                             source_epoch(selected[variant]), nice=NICE[variant])
@@ -158,15 +167,24 @@ def build(project: Project, variants: tuple[Variant, ...], timings: Timings | No
             for v in variants]
 
 
-def _render_and_write(project: Project, selected: Hub, variant: Variant, base: dict,
-                      day: dt.date) -> dict[str, float]:
+def _render_part(project: Project, selected: Hub, variant: Variant, base: dict, day: dt.date,
+                 part: int, parts: int) -> tuple[dict[str, float], list[str]]:
+    """Render and write every `parts`-th page of a variant, from the `part`-th (the first part
+    also writes the feed, calendars, assets and mkdocs.yml); returns the seconds each took
+    and the paths of the files it made."""
     timings = Timings()
     start = time.perf_counter()
-    files = generate(project, selected, variant, base, day)
+    only = None
+    if parts > 1:
+        paths = [path for _, path, _ in page_plan(HubView(selected, variant, day))]
+        only = set(paths[part::parts])
+    files = generate(project, selected, variant, base, day, only=only, calendars=part == 0)
+    if part:
+        files = {k: v for k, v in files.items() if k.startswith("docs/") and k[5:] in (only or ())}
     start = timings.add("render", start)
-    write_tree(project.build_dir(variant), files)
+    write_files(project.build_dir(variant), files)
     timings.add("write", start)
-    return timings.stages
+    return timings.stages, list(files)
 
 
 def _needles(hub: Hub, public: Hub) -> list[Needle]:

@@ -16,7 +16,7 @@ import multiprocessing
 import os
 import traceback
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from hubgen.errors import HubError
 
@@ -26,8 +26,25 @@ T = TypeVar("T")
 def forked(work: Callable[[], T], nice: int = 0) -> T:
     """`work()`, run in a child process that ends with it (`nice` steps nicer than this one);
     its HubError is raised here."""
+    return forked_all([work], nice)[0]
+
+
+def forked_all(works: list[Callable[[], T]], nice: int = 0) -> list[T]:
+    """Each of `works`, run at the same time in a child process of its own."""
     if not hasattr(os, "fork"):
-        return work()
+        return [work() for work in works]
+    started = [_start(work, nice) for work in works]
+    try:
+        return [_result(process, receiver) for process, receiver in started]
+    finally:
+        for process, receiver in started:
+            if process.is_alive():
+                process.terminate()
+            process.join()
+            receiver.close()
+
+
+def _start(work: Callable[[], T], nice: int) -> tuple[Any, Any]:
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
 
@@ -44,13 +61,15 @@ def forked(work: Callable[[], T], nice: int = 0) -> T:
     process = context.Process(target=run, daemon=True)
     process.start()
     sender.close()
+    return process, receiver
+
+
+def _result(process: Any, receiver: Any) -> Any:
     try:
         kind, value = receiver.recv()
     except EOFError:
         process.join()
         raise RuntimeError(f"a hubgen child process died (exit status {process.exitcode})") from None
-    finally:
-        receiver.close()
     process.join()
     if kind == "error":
         raise HubError(value)

@@ -28,7 +28,7 @@ from hubgen.models import TYPES
 from hubgen.project import Project, Variant
 from hubgen.render import page_path, pages_showing
 from hubgen.select import select
-from hubgen.validate import Entry, Hub, _check_references, _validate_record, check_project, resolve_audience
+from hubgen.validate import Entry, Hub, check_project, check_references, resolve_audience, validate_record
 from hubgen.write import write_files, write_tree
 
 DEBOUNCE = 0.02
@@ -102,7 +102,7 @@ class Preview:
             ref = f"{path.parent.name}/{path.stem}"
             records.pop(ref, None)
             if path in now:
-                entry = _validate_record(self.project, path.parent.name, path, problems)
+                entry = validate_record(self.project, path.parent.name, path, problems)
                 if entry is not None:
                     records[ref] = Entry(entry.type, entry.id, entry.path,
                                          resolve_audience(entry.type, entry.record,
@@ -112,7 +112,7 @@ class Preview:
         for path in changed:
             entry = records.get(f"{path.parent.name}/{path.stem}")
             if entry is not None and entry.doc is not None:
-                problems += _check_references(entry, theme_ids, known)
+                problems += check_references(entry, theme_ids, known)
         if problems:
             raise HubError(problems)
         order = {t: i for i, t in enumerate(TYPES)}

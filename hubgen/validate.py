@@ -205,11 +205,11 @@ def _check_chunk(args: tuple[Project, list[tuple[str, Path]], set[str], list[str
     project, files, known, theme_ids, default, keep = args
     entries, problems = [], []
     for type_, path in files:
-        entry = _validate_record(project, type_, path, problems)
+        entry = validate_record(project, type_, path, problems)
         if entry is None:
             continue
         if theme_ids is not None:
-            problems += _check_references(entry, theme_ids, known)
+            problems += check_references(entry, theme_ids, known)
         if keep:
             resolved = resolve_audience(entry.type, entry.record, default)
             entries.append(Entry(entry.type, entry.id, entry.path, resolved))  # positions stay here
@@ -218,8 +218,11 @@ def _check_chunk(args: tuple[Project, list[tuple[str, Path]], set[str], list[str
     return entries, problems
 
 
-def _validate_record(project: Project, type_: str, path: Path,
-                     problems: list[Problem]) -> Entry | None:
+def validate_record(project: Project, type_: str, path: Path,
+                    problems: list[Problem]) -> Entry | None:
+    """One record file loaded and validated (its references unchecked: see check_references);
+    None, with its problems appended, when it is not valid. The preview re-checks one edited
+    file with this and check_references."""
     shown = project.shown(path)
     bad_id = id_problem(path.stem)
     if bad_id:
@@ -311,7 +314,7 @@ def describe_value(value: Any) -> str:
     return f"the text `{value}`"
 
 
-def _check_references(entry: Entry, theme_ids: list[str], known: set[str]) -> list[Problem]:
+def check_references(entry: Entry, theme_ids: list[str], known: set[str]) -> list[Problem]:
     """References to themes and record files that do not exist. A record whose own file has
     problems is reported there, not again by each record that points at it."""
     record, doc = entry.record, entry.doc

@@ -28,18 +28,24 @@ def write_tree(root: Path, files: dict[str, bytes]) -> list[str]:
     """
     root.mkdir(parents=True, exist_ok=True)
     written = [rel for rel, data in sorted(files.items()) if _write_if_changed(root / rel, data)]
-    wanted = set(files)
+    return written + prune_tree(root, set(files))
+
+
+def prune_tree(root: Path, wanted: set[str]) -> list[str]:
+    """Delete every file below `root` not in `wanted`, and folders left empty; returns the
+    files deleted."""
+    deleted = []
     for dirpath, dirnames, filenames in os.walk(root, topdown=False):
         for name in filenames:
             rel = Path(dirpath, name).relative_to(root).as_posix()
             if rel not in wanted:
                 os.remove(Path(dirpath, name))
-                written.append(rel)
+                deleted.append(rel)
         for name in dirnames:
             full = Path(dirpath, name)
             if full.is_dir() and not any(full.iterdir()):
                 full.rmdir()
-    return written
+    return deleted
 
 
 def write_files(root: Path, files: dict[str, bytes], removed: set[str] = frozenset()) -> list[str]:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+import hubgen.build
 from hubgen.build import build
 from hubgen.child import forked
 from hubgen.config import parse_generated
@@ -185,9 +186,23 @@ def test_template_error_is_reported_from_the_render_process(tiny: Project) -> No
     with pytest.raises(HubError) as failure:
         build(tiny, ("public", "affiliates"))
     [line] = failure.value.lines()
-    assert line.startswith(f"templates/pages/tools.md.j2:{at + 1}:1: template error while rendering tools/"), line
+    assert line.startswith(f"templates/pages/tools.md.j2:{at + 1}:1: "
+                           "template error while rendering tools/"), line
     assert "no_such_field" in line
     assert tree_digest(tiny.site_dir("affiliates")) == before
+
+
+def test_rendering_in_parts_makes_the_same_project(tiny: Project, tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    build(tiny, ("public", "affiliates"))
+    whole = {v: tree_digest(tiny.build_dir(v)) for v in ("public", "affiliates")}
+    stale = tiny.build_dir("affiliates") / "docs/tools/removed-record.md"
+    stale.write_text("left from an earlier build")
+    monkeypatch.setattr(hubgen.build, "SPLIT_FROM", 0)
+    monkeypatch.setattr(hubgen.build, "RENDER_PARTS", 3)
+    build(tiny, ("public", "affiliates"))
+    assert {v: tree_digest(tiny.build_dir(v)) for v in ("public", "affiliates")} == whole
+    assert not stale.exists()
 
 
 def test_a_crash_in_a_child_process_is_not_silent() -> None:
