@@ -76,7 +76,8 @@ def _dump(item: Any) -> Any:
 
 
 def affiliate_material(full: Hub, public: Hub) -> Finder:
-    """Every affiliate-only piece of `full`, less what public material also says."""
+    """Every affiliate-only piece of `full`, less what public material also says, ready to
+    look for in a site."""
     found: list[tuple[str, str, bool]] = []
 
     def add(origin: str, value: Any) -> None:
@@ -97,7 +98,7 @@ def affiliate_material(full: Hub, public: Hub) -> Finder:
             continue
         _affiliate_parts(entry, add)
     finder = Finder(Needle(text, origin, raw) for text, origin, raw in sorted(set(found)))
-    # public material that says the same proves nothing when found: one pass over each corpus
+    # public material that says the same proves nothing when found: one pass over it
     said: set[str] = set()
     for raw, readable in _public_corpus(public):
         said |= finder.found_texts(raw, readable)
