@@ -133,22 +133,23 @@ class Finder:
     def __iter__(self) -> Iterator[Needle]:
         return iter(self.needles)
 
+    def _matches(self, raw: str, readable: str) -> Iterator[tuple[list[Needle], list]]:
+        """(needles of a kind, their matches as (index, start, end)) in `raw` and `readable`."""
+        for automaton, kind, haystack in zip(self.automatons, self.kinds, (raw, readable), strict=True):
+            if automaton is not None and haystack:
+                yield kind, automaton.find_matches_as_indexes(haystack.encode(), overlapping=True)
+
     def found_texts(self, raw: str, readable: str) -> set[str]:
         """The texts of the needles found, however often (a million matches at 10,000 records)."""
         found: set[str] = set()
-        for automaton, kind, haystack in zip(self.automatons, self.kinds, (raw, readable), strict=True):
-            if automaton is not None:
-                matches = automaton.find_matches_as_indexes(haystack.encode(), overlapping=True)
-                found.update(kind[i].text for i in {i for i, _, _ in matches})
+        for kind, matches in self._matches(raw, readable):
+            found.update(kind[i].text for i in {i for i, _, _ in matches})
         return found
 
     def find(self, raw: str, readable: str) -> Iterator[Needle]:
         """The needles found in `raw` (lowercase text) and `readable` (its `words`)."""
-        for automaton, kind, haystack in zip(self.automatons, self.kinds, (raw, readable), strict=True):
-            if automaton is not None and haystack:
-                for index, _, _ in automaton.find_matches_as_indexes(haystack.encode(), overlapping=True):
-                    if kind[index].text not in self.ignored:
-                        yield kind[index]
+        for kind, matches in self._matches(raw, readable):
+            yield from (kind[i] for i, _, _ in matches if kind[i].text not in self.ignored)
 
 
 def _affiliate_parts(entry: Entry, add: Any) -> None:
