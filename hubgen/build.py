@@ -6,6 +6,7 @@ import calendar
 import datetime as dt
 import os
 import shutil
+import tempfile
 import time
 from dataclasses import dataclass, field
 from functools import partial
@@ -18,7 +19,7 @@ from hubgen.feeds import atom_feed, webinar_files
 from hubgen.headers import write_site_headers
 from hubgen.project import Project, Variant
 from hubgen.render import HubView, page_plan, render_pages
-from hubgen.scan import Needle, affiliate_material, scan_site
+from hubgen.scan import Material, affiliate_material, scan_site
 from hubgen.select import select
 from hubgen.site import finish_engine, start_engine
 from hubgen.validate import Hub, check_project
@@ -112,7 +113,8 @@ def build(project: Project, variants: tuple[Variant, ...], timings: Timings | No
     selected = {v: select(hub, v) for v in variants}
     start = timings.add("select", start)
     running: dict[Variant, tuple] = {}
-    needles: list[Needle] = []
+    material: Material | None = None
+    scratch = Path(tempfile.mkdtemp(prefix="hubgen-"))
     try:
         for variant in sorted(variants, key=lambda v: v != "affiliates"):
             # in child processes, so that a variant's pages (100 MB at 10,000 records) are not
@@ -125,15 +127,17 @@ def build(project: Project, variants: tuple[Variant, ...], timings: Timings | No
             for stage in ("render", "write"):  # the parts run side by side: the longest counts
                 timings.merge({stage: max(stages[stage] for stages, _ in done)})
             prune_tree(project.build_dir(variant), {path for _, paths in done for path in paths})
+            if variant == "public":
+                # what the scan looks for, gathered in a child process (whose memory goes back
+                # before the engines grow) before the public engine starts: beside two engines
+                # it would wait for a core
+                start = time.perf_counter()
+                material = forked(partial(affiliate_material, hub, selected["public"],
+                                          scratch / "public-text"), nice=NICE[variant] if running else 0)
+                start = timings.add("scan", start)
             running[variant] = start_engine(project.build_dir(variant) / "mkdocs.yml",
                                             project.site_dir(variant).parent, variant,
                                             source_epoch(selected[variant]), nice=NICE[variant])
-        if "public" in running:
-            # gathered in a child process: it takes half a gigabyte at 10,000 records, given
-            # back before the engines grow; this process then lets go of the hub too
-            start = time.perf_counter()
-            needles = forked(partial(_needles, hub, selected["public"]), nice=NICE["public"])
-            start = timings.add("scan", start)
         urls = {v: site_url_for(hub, v) for v in running}
         del hub, selected
         release_memory()
@@ -148,7 +152,8 @@ def build(project: Project, variants: tuple[Variant, ...], timings: Timings | No
             if variant == "public":
                 # the output is what is published: every file of it is read (the generated
                 # project is its input, filtered by construction; `hubgen scan` reads either)
-                leaks = scan_site(staging, needles, project.shown(project.site_dir("public")))
+                assert material is not None
+                leaks = scan_site(staging, material, project.shown(project.site_dir("public")))
                 start = timings.add("scan", start)
                 if leaks:
                     raise HubError(leaks)
@@ -162,6 +167,7 @@ def build(project: Project, variants: tuple[Variant, ...], timings: Timings | No
             log.close()
             if staging.exists():
                 shutil.rmtree(staging, ignore_errors=True)
+        shutil.rmtree(scratch, ignore_errors=True)
     return [f"{v}: {len(list(project.build_dir(v).rglob('*.md')))} pages generated in "
             f"{project.shown(project.build_dir(v))}/, site in {project.shown(project.site_dir(v))}/"
             for v in variants]
@@ -185,10 +191,6 @@ def _render_part(project: Project, selected: Hub, variant: Variant, base: dict, 
     write_files(project.build_dir(variant), files)
     timings.add("write", start)
     return timings.stages, list(files)
-
-
-def _needles(hub: Hub, public: Hub) -> list[Needle]:
-    return list(affiliate_material(hub, public))
 
 
 def scan_built(project: Project, site: Path) -> list:

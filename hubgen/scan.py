@@ -1,13 +1,21 @@
-"""Read every file of a built public site and refuse it if any affiliate-only material is there."""
+"""Read every file of a built public site and refuse it if any affiliate-only material is there.
+
+What is looked for (needles: the words of affiliate-only texts, and their URLs and paths) and
+what is read go through the same normalisation (`words`, `lowered`), done on UTF-8 bytes in a
+few passes of C (regular expressions, `bytes.translate`) over a megabyte at a time, then
+matched by Aho-Corasick automatons. Each distinct line of the site is read once.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import gzip
 import html
 import json
+import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,47 +25,110 @@ from ahocorasick_rs import BytesAhoCorasick
 from hubgen.errors import Problem
 from hubgen.validate import Entry, Hub
 
-_WORD = re.compile(r"\w+")
-_NON_WORD = re.compile(r"[^\w\n]+")
-_LINE_BREAK = re.compile(r" ?\n[\s]*")
-_SENTENCE = re.compile(r"[.!?;:\n]+")
-_TAG = re.compile(r"<[^>]*>")
 MIN_WORDS = 2          # a shorter text (one word) could be anybody's word
-FRAGMENT_WORDS = 8     # long texts are looked for by the start and end of each sentence
+FRAGMENT_WORDS = 6     # long texts are looked for by the start and end of each sentence
 MIN_FRAGMENT_WORDS = 4
+
+# Inline elements sit inside a sentence and vanish; every other tag ends a run of text.
+_INLINE = rb"(?:a|abbr|b|cite|code|del|em|i|ins|kbd|mark|q|s|small|span|strong|sub|sup|time|u)\b"
+_INLINE_TAG = re.compile(rb"</?" + _INLINE + rb"[^>\x00]*>", re.I)
+_TAG = re.compile(rb"<[^>\x00]*>")
+# html.unescape's own pattern, on bytes (a named reference is ASCII)
+_REFERENCE = re.compile(rb"&(?:#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[^\t\n\f <&#;\x00\x80-\xff]{1,32};?)")
+_NON_ASCII = re.compile(rb"[\x80-\xff]+")
+_URL = re.compile(r"(?:https?://|mailto:)[^\s<>\"'()\[\]{}|\\^`]+", re.I)
+_SPACES = re.compile(rb"  +")
+_SENTENCE_MARKS = b".!?;:"
+# ASCII letters lowercase; digits, `_`, line breaks and UTF-8 bytes stay; the rest is a space
+_WORD_BYTES = bytes(
+    b + 32 if 65 <= b <= 90 else b if chr(b).isalnum() or b in b"_\n\x00" or b >= 128 else 32
+    for b in range(256))
+# the same, with the end of a sentence a line break (for cutting long texts into sentences)
+_SENTENCE_BYTES = bytes(10 if b in _SENTENCE_MARKS else c for b, c in enumerate(_WORD_BYTES))
+
+
+def _word_chars(text: str) -> bytes:
+    """Word characters as they are, casefolded; any other character a space (as `\\w`)."""
+    return "".join(c if c.isalnum() or c == "_" else " " for c in text.casefold()).encode()
+
+
+@functools.cache
+def _reference_in_words(reference: bytes) -> bytes:
+    return _word_chars(html.unescape(reference.decode("ascii")))
+
+
+@functools.cache
+def _reference_in_raw(reference: bytes) -> bytes:
+    return html.unescape(reference.decode("ascii")).lower().encode()
+
+
+@functools.cache
+def _non_ascii_in_words(run: bytes) -> bytes:
+    return _word_chars(run.decode("utf-8", "replace"))
+
+
+def _reference_sub(handler: Callable[[bytes], bytes]) -> Callable[[re.Match[bytes]], bytes]:
+    return lambda match: handler(match[0])
+
+
+_IN_WORDS = _reference_sub(_reference_in_words)
+_IN_RAW = _reference_sub(_reference_in_raw)
+_NON_ASCII_IN_WORDS = _reference_sub(_non_ascii_in_words)
+
+
+def _readable(data: bytes) -> bytes:
+    """The text a reader sees in HTML (or plain text): comments opened, inline tags gone, any
+    other tag a line break, references resolved, non-ASCII casefolded, any non-word character
+    outside ASCII a space. Bytes throughout: each step is one pass in C over the whole text."""
+    data = data.replace(b"<!--", b" ").replace(b"-->", b" ")
+    data = _REFERENCE.sub(_IN_WORDS, _TAG.sub(b"\n", _INLINE_TAG.sub(b"", data)))
+    if data.isascii():
+        return data
+    # line by line: looking for non-ASCII bytes costs more than skipping an ASCII line
+    return b"\n".join(line if line.isascii() else _NON_ASCII.sub(_NON_ASCII_IN_WORDS, line)
+                      for line in data.split(b"\n"))
+
+
+def words(data: bytes) -> bytes:
+    """Readable text reduced to its words, lowercase, single-spaced, every line padded with
+    spaces: a needle (` a few words `) matches whole words only, and never across a line,
+    where words that merely stand next to each other on a page (a title, then the next item's
+    summary) must not make a phrase."""
+    spaced = b" " + _readable(data).translate(_WORD_BYTES).replace(b"\n", b" \n ") + b" "
+    return _SPACES.sub(b" ", spaced)
+
+
+def lowered(data: bytes) -> bytes:
+    """Raw text, references resolved, lowercase: where URLs and paths are looked for."""
+    return _REFERENCE.sub(_IN_RAW, data).lower()
+
+
+def _fragments(texts: list[str]) -> Iterator[tuple[int, bytes]]:
+    """(index, needle) for the texts: whole short texts; for long ones the first and last words
+    of each sentence. A text holding markup is also cut as plain text shows it (escaped)."""
+    forms = [(i, t) for i, t in enumerate(texts)]
+    forms += [(i, html.escape(t, quote=False)) for i, t in enumerate(texts) if "<" in t or "&" in t]
+    joined = _readable(b"\x00".join(t.encode() for _, t in forms))
+    for (index, _), text in zip(forms, joined.split(b"\x00"), strict=True):
+        tokens = text.translate(_WORD_BYTES).split()
+        if len(tokens) <= FRAGMENT_WORDS and b"\n" not in text.strip():
+            if len(tokens) >= MIN_WORDS:
+                yield index, b" " + b" ".join(tokens) + b" "
+            continue
+        for sentence in text.translate(_SENTENCE_BYTES).split(b"\n"):
+            tokens = sentence.split()
+            if len(tokens) >= MIN_FRAGMENT_WORDS:
+                yield index, b" " + b" ".join(tokens[:FRAGMENT_WORDS]) + b" "
+                yield index, b" " + b" ".join(tokens[-FRAGMENT_WORDS:]) + b" "
 
 
 @dataclass(frozen=True)
 class Needle:
     """Something only affiliates may read, and where it comes from."""
 
-    text: str      # normalised: words, or a raw lowercase string
+    text: str      # normalised: ` words ` (see `words`), or raw lowercase text (see `lowered`)
     origin: str    # e.g. `content/tools/affiliate-update.yml: title`
     raw: bool      # matched against raw file text (URLs, paths) rather than words
-
-
-def words(text: str) -> str:
-    """Text reduced to its words, lowercase, single-spaced and padded for whole-word matches.
-
-    Lines stay apart (`|`): needles never span a line, and words that merely stand next to
-    each other on a page (a title, then the next item's summary) must not make a phrase.
-    """
-    spaced = _NON_WORD.sub(" ", text.casefold())
-    return " " + _LINE_BREAK.sub(" | ", spaced).strip() + " "
-
-
-def _fragments(text: str) -> Iterator[str]:
-    """Whole short texts; for long ones the first and last words of each sentence."""
-    tokens = _WORD.findall(text.casefold())
-    if len(tokens) <= FRAGMENT_WORDS and "\n" not in text.strip():
-        if len(tokens) >= MIN_WORDS:
-            yield " " + " ".join(tokens) + " "
-        return
-    for sentence in _SENTENCE.split(text):
-        tokens = _WORD.findall(sentence.casefold())
-        if len(tokens) >= MIN_FRAGMENT_WORDS:
-            yield " " + " ".join(tokens[:FRAGMENT_WORDS]) + " "
-            yield " " + " ".join(tokens[-FRAGMENT_WORDS:]) + " "
 
 
 def _strings(value: Any) -> Iterator[str]:
@@ -75,41 +146,57 @@ def _dump(item: Any) -> Any:
     return item.model_dump(mode="json", exclude={"audience"}) if hasattr(item, "model_dump") else item
 
 
-def affiliate_material(full: Hub, public: Hub) -> Finder:
-    """Every affiliate-only piece of `full`, less what public material also says, ready to
-    look for in a site."""
-    found: list[tuple[str, str, bool]] = []
+@dataclass(frozen=True)
+class Material:
+    """What the scan looks for: every affiliate-only piece of the hub, and what public
+    material says (a text per line, in memory or in a file), which proves nothing when found."""
+
+    needles: list[Needle]
+    public: bytes | Path
+
+    def public_text(self) -> bytes:
+        return self.public.read_bytes() if isinstance(self.public, Path) else self.public
+
+
+def affiliate_material(full: Hub, public: Hub, keep_in: Path | None = None) -> Material:
+    """Every affiliate-only piece of `full`, and the public text of `public` (written to
+    `keep_in` when given, read only if the scan finds anything)."""
+    found: set[tuple[str, str, bool]] = set()
+    texts: list[str] = []
+    origins: list[str] = []
 
     def add(origin: str, value: Any) -> None:
         for text in _strings(_dump(value)):
-            if text.lower().startswith(("https://", "mailto:")):
-                found.append((text.lower(), origin, True))
-            found.extend((frag, origin, False) for frag in _fragments(text))
+            # a URL is looked for whole, in the raw text: its words (`org tools ...`) could be
+            # any page's address
+            for url in _URL.findall(text):
+                found.add((lowered(url.rstrip(".,;:!?").encode()).decode(), origin, True))
+            texts.append(_URL.sub("\n", text))
+            origins.append(origin)
 
     for entry in full.records.values():
         record = entry.record
         if entry.audience == "affiliates":
             for suffix in ("/", ".md", ".yml", ".html"):
-                found.append((entry.ref + suffix, f"{entry.path}: id", True))
+                found.add((lowered(f"{entry.ref}{suffix}".encode()).decode(), f"{entry.path}: id", True))
             for name in type(record).model_fields:
                 if name not in ("audience", "themes", "related", "event", "stage", "kind", "updated",
                                 "starts", "ends", "duration"):
                     add(f"{entry.path}: {name}", getattr(record, name))
             continue
         _affiliate_parts(entry, add)
-    finder = Finder(Needle(text, origin, raw) for text, origin, raw in sorted(set(found)))
-    # public material that says the same proves nothing when found: one pass over it
-    said: set[str] = set()
-    for raw, readable in _public_corpus(public):
-        said |= finder.found_texts(raw, readable)
-    return finder.ignore(said)
+    found.update((fragment.decode(), origins[index], False) for index, fragment in _fragments(texts))
+    said = _public_text(public)
+    if keep_in is not None:
+        keep_in.write_bytes(said)
+    return Material([Needle(text, origin, raw) for text, origin, raw in sorted(found)],
+                    said if keep_in is None else keep_in)
 
 
 class Finder:
     """Needles in two Aho-Corasick automatons, one for raw text and one for words, matched on
-    UTF-8 bytes (the same matches as on characters, at a third of the time and memory of a
-    character automaton); a text named by several sources is looked for once and reported
-    from the first."""
+    UTF-8 bytes; a text named by several sources is looked for once and reported from the
+    first."""
 
     def __init__(self, needles: Iterable[Needle]):
         unique: dict[str, Needle] = {}
@@ -121,11 +208,10 @@ class Finder:
         self.automatons = [BytesAhoCorasick([n.text.encode() for n in kind]) if kind else None
                            for kind in self.kinds]
 
-    def ignore(self, texts: set[str]) -> Finder:
+    def ignore(self, texts: set[str]) -> None:
         """Stop reporting these needles (the automatons are kept, not built again)."""
         self.ignored |= texts
         self.needles = [n for n in self.needles if n.text not in texts]
-        return self
 
     def __len__(self) -> int:
         return len(self.needles)
@@ -133,21 +219,21 @@ class Finder:
     def __iter__(self) -> Iterator[Needle]:
         return iter(self.needles)
 
-    def _matches(self, raw: str, readable: str) -> Iterator[tuple[list[Needle], list]]:
+    def _matches(self, raw: bytes, readable: bytes) -> Iterator[tuple[list[Needle], list]]:
         """(needles of a kind, their matches as (index, start, end)) in `raw` and `readable`."""
         for automaton, kind, haystack in zip(self.automatons, self.kinds, (raw, readable), strict=True):
             if automaton is not None and haystack:
-                yield kind, automaton.find_matches_as_indexes(haystack.encode(), overlapping=True)
+                yield kind, automaton.find_matches_as_indexes(haystack, overlapping=True)
 
-    def found_texts(self, raw: str, readable: str) -> set[str]:
+    def found_texts(self, raw: bytes, readable: bytes) -> set[str]:
         """The texts of the needles found, however often (a million matches at 10,000 records)."""
         found: set[str] = set()
         for kind, matches in self._matches(raw, readable):
             found.update(kind[i].text for i in {i for i, _, _ in matches})
-        return found
+        return found - self.ignored
 
-    def find(self, raw: str, readable: str) -> Iterator[Needle]:
-        """The needles found in `raw` (lowercase text) and `readable` (its `words`)."""
+    def find(self, raw: bytes, readable: bytes) -> Iterator[Needle]:
+        """The needles found in `raw` (see `lowered`) and `readable` (see `words`)."""
         for kind, matches in self._matches(raw, readable):
             yield from (kind[i] for i, _, _ in matches if kind[i].text not in self.ignored)
 
@@ -169,106 +255,111 @@ def _affiliate_parts(entry: Entry, add: Any) -> None:
                 add(f"{entry.path}: {name}[{index}]", part)
 
 
-def _public_corpus(public: Hub, size: int = 1 << 20) -> Iterator[tuple[str, str]]:
-    """Everything the public site says, as (lowercase text, `words`), a text per line, about
-    `size` characters at a time."""
+def _public_text(public: Hub) -> bytes:
+    """Everything the public site's records, themes and settings say, a text per line (text
+    holding markup also as plain text shows it, escaped)."""
     texts = [*_strings(_dump(public.settings)), *(s for t in public.themes for s in _strings(_dump(t)))]
-    length = 0
     for entry in public.records.values():
-        for text in (entry.ref + "/", *_strings(_dump(entry.record))):
-            texts.append(text)
-            length += len(text)
-        if length >= size:
-            joined, texts, length = "\n".join(texts), [], 0  # a line each: no phrase runs on
-            yield joined.lower(), words(joined)
-    joined = "\n".join(texts)
-    yield joined.lower(), words(joined)
+        texts.append(entry.ref + "/")
+        texts += _strings(_dump(entry.record))
+    texts += [html.escape(text, quote=False) for text in texts if "<" in text or "&" in text]
+    return "\n".join(texts).encode()  # a line each: no phrase runs from one text into the next
 
 
-# Inline elements sit inside a sentence and vanish; every other tag ends a run of text.
-_INLINE = r"(?:a|abbr|b|cite|code|del|em|i|ins|kbd|mark|q|s|small|span|strong|sub|sup|time|u)\b"
-_INLINE_TAG = re.compile(rf"</?{_INLINE}[^>]*>", re.I)
-# So a block tag may as well start a line: in HTML (and the search index, which holds HTML)
-# the same list item or paragraph then counts as the same line wherever it is repeated.
-_BLOCK_START = re.compile(rf"<(?!/?{_INLINE})", re.I)
-
-
-def _text(path: Path) -> str:
-    """An output file as text: gzip opened, JSON reduced to its strings, one per line."""
-    data = path.read_bytes()
-    if path.suffix == ".gz":
-        with contextlib.suppress(OSError, EOFError):
-            data = gzip.decompress(data)
-    text = data.decode("utf-8", errors="replace")
-    if path.suffix == ".json" or path.name.endswith(".json.gz"):
-        with contextlib.suppress(ValueError):
-            text = "\n".join(_strings(json.loads(text)))  # each value its own run of text
-    return text
-
-
-def _haystacks(text: str) -> tuple[str, str]:
-    """(raw lowercase text, words of the readable text) of lines of an output file."""
-    raw = html.unescape(text).lower()
-    readable = _INLINE_TAG.sub("", text.replace("<!--", " ").replace("-->", " "))
-    return raw, words(html.unescape(_TAG.sub("\n", readable)))
-
-
-def scan_site(site: Path, needles: Finder | list[Needle], shown: str | None = None) -> list[Problem]:
+def scan_site(site: Path, material: Material | list[Needle], shown: str | None = None) -> list[Problem]:
     """One problem per output file and affiliate-only source that leaked into it.
 
     No needle spans a line, so each distinct line of the site is read once: most of a page
     (Material's header, navigation and footer, the items of listings) is the same on many
-    pages. When that finds anything, the site is read again file by file, so that every file
-    holding it is named.
+    pages, and the search index repeats the pages' paragraphs. What is found and public
+    material also says is no leak. Only if anything else is found is the site read again file
+    by file, so that every file holding it is named.
     """
-    finder = needles if isinstance(needles, Finder) else Finder(needles)
-    if not finder:
-        return []
-    problems = _scan(site, finder, shown, set())
-    return _scan(site, finder, shown, None) if problems else problems
+    finder = Finder(material.needles if isinstance(material, Material) else material)
+    found = _found_texts(site, finder) if finder else set()
+    if found and isinstance(material, Material):
+        candidates = Finder(n for n in finder if n.text in found)
+        said = set().union(*(_found_in(candidates, piece) for piece in _pieces(material.public_text())))
+        finder.ignore(said)
+        found -= said
+    return _problems(site, finder, shown or site.as_posix()) if found else []
 
 
-CHUNK = 1 << 20  # characters read at a time: a 60 MB search index is not copied whole 8 times
+CHUNK = 1 << 20  # bytes normalised at a time: a 60 MB search index is not copied whole 8 times
 
 
-def _scan(site: Path, finder: Finder, shown: str | None, seen: set[int] | None) -> list[Problem]:
+def _outputs(site: Path) -> list[tuple[str, str]]:
+    """(name, file path) of everything under `site`, folders named with a trailing `/`, the
+    pages before the search index, which repeats their lines."""
+    found = []
+    for folder, dirs, files in os.walk(site):
+        rel = os.path.relpath(folder, site).replace(os.sep, "/")
+        prefix = "" if rel == "." else rel + "/"
+        found += [(f"{prefix}{name}/", os.path.join(folder, name)) for name in dirs]
+        found += [(f"{prefix}{name}", os.path.join(folder, name)) for name in files]
+    return sorted(found, key=lambda item: (".json" in item[0], item[0]))
+
+
+def _file_text(name: str, path: str) -> bytes:
+    """An output file's bytes: gzip opened, JSON reduced to its strings (one per line), and
+    the blocks of the HTML in those strings (`</p> <p>`) on lines of their own, as on a page."""
+    with open(path, "rb") as handle:
+        data = handle.read()
+    if name.endswith(".gz"):
+        with contextlib.suppress(OSError, EOFError):
+            data = gzip.decompress(data)
+    if name.endswith((".json", ".json.gz")):
+        with contextlib.suppress(ValueError):
+            data = "\n".join(_strings(json.loads(data))).encode("utf-8", "replace")
+        data = data.replace(b"> <", b">\n<")
+    return data
+
+
+def _found_texts(site: Path, finder: Finder) -> set[str]:
+    """The texts of the needles anywhere in the site, each distinct line read once."""
+    paths = _outputs(site)
+    found = finder.found_texts(lowered("\n".join(name for name, _ in paths).encode()), b"")
+    seen: set[bytes] = set()
+    batch: list[bytes] = []
+    size = 0
+    for name, path in paths:
+        if name.endswith("/"):
+            continue
+        lines = set(_file_text(name, path).split(b"\n"))
+        lines -= seen
+        seen |= lines
+        batch += lines
+        size += sum(map(len, lines))
+        if size >= CHUNK:
+            found |= _found_in(finder, b"\n".join(batch))
+            batch, size = [], 0
+    return found | _found_in(finder, b"\n".join(batch))
+
+
+def _found_in(finder: Finder, text: bytes) -> set[str]:
+    return finder.found_texts(lowered(text), words(text))
+
+
+def _problems(site: Path, finder: Finder, prefix: str) -> list[Problem]:
     problems = set()
-    prefix = shown or site.as_posix()
-    for path in sorted(site.rglob("*")):
-        rel = path.relative_to(site).as_posix()
-        hits = list(finder.find(rel.lower() + ("/" if path.is_dir() else ""), ""))
-        if path.is_file():
-            text = _text(path)
-            if seen is not None and path.suffix in (".html", ".json"):
-                text = _BLOCK_START.sub("\n<", text)
-            for chunk in _chunks(text, seen):
-                hits += finder.find(*_haystacks(chunk))
+    for rel, path in _outputs(site):
+        hits = list(finder.find(lowered(rel.encode()), b""))
+        if not rel.endswith("/"):
+            for piece in _pieces(_file_text(rel, path)):
+                hits += finder.find(lowered(piece), words(piece))
         for needle in hits:
             snippet = needle.text.strip()
             snippet = snippet if len(snippet) <= 60 else snippet[:57] + "..."
-            problems.add(Problem(f"{prefix}/{rel}", 0, 0,
+            problems.add(Problem(f"{prefix}/{rel.rstrip('/')}", 0, 0,
                                  f"holds affiliate-only material from {needle.origin}: \"{snippet}\""))
     return sorted(problems)
 
 
-def _chunks(text: str, seen: set[int] | None) -> Iterator[str]:
-    """The lines of `text` not in `seen` (by 64-bit salted hash: a collision among a site's
-    lines is vanishingly unlikely; every line without `seen`), about
-    CHUNK characters at a time, never cut inside a line."""
-    if seen is None and len(text) <= CHUNK:
-        yield text
-        return
-    lines, size = [], 0
-    for line in text.split("\n"):
-        if seen is not None:
-            key = hash(line)
-            if key in seen:
-                continue
-            seen.add(key)
-        lines.append(line)
-        size += len(line) + 1
-        if size >= CHUNK:
-            yield "\n".join(lines)
-            lines, size = [], 0
-    if lines:
-        yield "\n".join(lines)
+def _pieces(data: bytes) -> Iterator[bytes]:
+    """`data` about CHUNK bytes at a time, never cut inside a line."""
+    start = 0
+    while start < len(data):
+        end = data.find(b"\n", start + CHUNK)
+        end = len(data) if end < 0 else end
+        yield data[start:end]
+        start = end + 1

@@ -21,7 +21,7 @@ from hubgen.build import build, scan_built
 from hubgen.config import load_base
 from hubgen.errors import HubError
 from hubgen.project import Project
-from hubgen.scan import affiliate_material, scan_site
+from hubgen.scan import Material, affiliate_material, scan_site
 from hubgen.select import select
 from hubgen.validate import check_project
 from tests.conftest import FIXTURES, run_hubgen
@@ -196,7 +196,7 @@ def public_copy(built_tiny: Project, tmp_path: Path) -> Path:
     return copy
 
 
-def needles(project: Project) -> list:
+def needles(project: Project) -> Material:
     hub, _ = check_project(project)
     return affiliate_material(hub, select(hub, "public"))
 
@@ -254,9 +254,29 @@ def test_text_public_material_also_has_raises_no_alarm(tiny: Project) -> None:
         "themes: [disclosures]\n")
     build(tiny, ("public",))
     assert scan_built(tiny, tiny.site_dir("public")) == []
-    found = {n.text for n in needles(tiny)}
-    assert " what we learned about disclosures " not in found
-    assert " echo tool " in found
+    material = needles(tiny)
+    assert {" what we learned about disclosures ", " echo tool "} <= {n.text for n in material.needles}
+    # without what public material says, the same needles would raise the alarm
+    problems = [str(p) for p in scan_site(tiny.site_dir("public"), material.needles)]
+    assert any("content/tools/echo-tool.yml: summary" in p for p in problems), problems
+
+
+def test_affiliate_urls_are_looked_for_whole_not_by_their_words(tiny: Project) -> None:
+    # an intranet copy of a public record: its address ends as the public page's does, which
+    # every public page names (canonical link, sitemap); a URL inside a note counts too
+    path = tiny.content / "tools/qa-tool.yml"
+    path.write_text(path.read_text()
+                    .replace("https://intranet.example.org/canary-alpha", "https://intranet.example.org/tools/qa-tool")
+                    .replace("Canary note text bravo for affiliates.",
+                             "Canary note text bravo, see https://intranet.example.org/notes/bravo."))
+    build(tiny, ("public",))  # no alarm
+    site = tiny.site_dir("public")
+    (site / "leak.html").write_text('<a href="https://intranet.example.org/tools/qa-tool">x</a>\n'
+                                    "<p>https://intranet.example.org/notes/bravo</p>")
+    problems = [str(p) for p in scan_built(tiny, site)]
+    for origin in ("links[1]", "affiliate_note"):
+        assert any(p.startswith(f"{tiny.shown(site)}/leak.html: holds affiliate-only material from "
+                                f"content/tools/qa-tool.yml: {origin}") for p in problems), problems
 
 
 def test_scan_command_on_a_finished_site(built_tiny: Project, public_copy: Path) -> None:
