@@ -21,7 +21,7 @@ from hubgen.build import build, scan_built
 from hubgen.config import load_base
 from hubgen.errors import HubError
 from hubgen.project import Project
-from hubgen.scan import Material, affiliate_material, scan_site
+from hubgen.scan import Material, affiliate_material, scan_site, words
 from hubgen.select import select
 from hubgen.validate import check_project
 from tests.conftest import FIXTURES, run_hubgen
@@ -216,6 +216,8 @@ def test_scan_finds_nothing_in_a_clean_public_site(built_tiny: Project, public_c
     ("js/leak.js", b'var x="Canary section point juliet stays with affiliates"',
      "content/takeaways/tiny-takeaways.yml: sections[1]"),
     ("tools/secret-tool/index.html", b"", "content/tools/secret-tool.yml: id"),
+    ("leak.html", b"<p>CANARY <em>Record</em> title&#x20;charlie</p>",
+     "content/tools/secret-tool.yml: title"),
 ])
 def test_scan_finds_a_planted_leak_in_any_file(built_tiny: Project, public_copy: Path, name: str,
                                                data: bytes, origin: str) -> None:
@@ -226,6 +228,18 @@ def test_scan_finds_a_planted_leak_in_any_file(built_tiny: Project, public_copy:
     assert any(p.startswith(f"site/public/{name}: holds affiliate-only material from {origin}")
                for p in problems), problems
 
+
+
+@pytest.mark.parametrize("page, phrase", [
+    (b"<p>Canary <strong>record</strong> title&nbsp;charlie</p>", True),   # inline tags vanish
+    (b"<p>CANARY record &#84;itle charlie.</p>", True),                   # case and references
+    (b"<p>Canary\xc2\xa0record \xe2\x80\x94 title charlie</p>", True),   # non-ASCII punctuation
+    (b"<li>Canary record</li><li>title charlie</li>", False),           # blocks stay apart
+    (b"<p>Canary record\ntitle charlie</p>", False),                     # so do lines
+    (b"<p>Canary records title charlie</p>", False),                    # whole words only
+])
+def test_words_are_what_a_reader_sees(page: bytes, phrase: bool) -> None:
+    assert (b" canary record title charlie " in words(page)) is phrase
 
 
 def test_a_leak_in_a_line_every_page_shares_names_every_page(built_tiny: Project,
