@@ -31,8 +31,9 @@ MIN_FRAGMENT_WORDS = 4
 
 # Inline elements sit inside a sentence and vanish; every other tag ends a run of text.
 _INLINE = rb"(?:a|abbr|b|cite|code|del|em|i|ins|kbd|mark|q|s|small|span|strong|sub|sup|time|u)\b"
-_INLINE_TAG = re.compile(rb"</?" + _INLINE + rb"[^>\x00]*>", re.I)
-_TAG = re.compile(rb"<[^>\x00]*>")
+# (a tag holds no `<`: one never closed cannot make each search read on to the end of the text)
+_INLINE_TAG = re.compile(rb"</?" + _INLINE + rb"[^<>\x00]*>", re.I)
+_TAG = re.compile(rb"<[^<>\x00]*>")
 # html.unescape's own pattern, on bytes (a named reference is ASCII)
 _REFERENCE = re.compile(rb"&(?:#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[^\t\n\f <&#;\x00\x80-\xff]{1,32};?)")
 _NON_ASCII = re.compile(rb"[\x80-\xff]+")
@@ -52,17 +53,17 @@ def _word_chars(text: str) -> bytes:
     return "".join(c if c.isalnum() or c == "_" else " " for c in text.casefold()).encode()
 
 
-@functools.cache
+@functools.lru_cache(maxsize=1 << 14)  # bounded: binary files hold any run of bytes
 def _reference_in_words(reference: bytes) -> bytes:
     return _word_chars(html.unescape(reference.decode("ascii")))
 
 
-@functools.cache
+@functools.lru_cache(maxsize=1 << 14)
 def _reference_in_raw(reference: bytes) -> bytes:
     return html.unescape(reference.decode("ascii")).lower().encode()
 
 
-@functools.cache
+@functools.lru_cache(maxsize=1 << 14)
 def _non_ascii_in_words(run: bytes) -> bytes:
     return _word_chars(run.decode("utf-8", "replace"))
 

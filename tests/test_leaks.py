@@ -234,6 +234,7 @@ def test_scan_finds_a_planted_leak_in_any_file(built_tiny: Project, public_copy:
     (b"<p>Canary <strong>record</strong> title&nbsp;charlie</p>", True),   # inline tags vanish
     (b"<p>CANARY record &#84;itle charlie.</p>", True),                   # case and references
     (b"<p>Canary\xc2\xa0record \xe2\x80\x94 title charlie</p>", True),   # non-ASCII punctuation
+    (b"<p>1 < 2, Canary record title charlie</p>", True),               # a `<` that opens no tag
     (b"<li>Canary record</li><li>title charlie</li>", False),           # blocks stay apart
     (b"<p>Canary record\ntitle charlie</p>", False),                     # so do lines
     (b"<p>Canary records title charlie</p>", False),                    # whole words only
