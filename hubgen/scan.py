@@ -68,13 +68,14 @@ def _non_ascii_in_words(run: bytes) -> bytes:
     return _word_chars(run.decode("utf-8", "replace"))
 
 
-def _reference_sub(handler: Callable[[bytes], bytes]) -> Callable[[re.Match[bytes]], bytes]:
+def _by_matched_bytes(handler: Callable[[bytes], bytes]) -> Callable[[re.Match[bytes]], bytes]:
+    """A replacement for `re.sub` from a function of the matched bytes (cached above)."""
     return lambda match: handler(match[0])
 
 
-_IN_WORDS = _reference_sub(_reference_in_words)
-_IN_RAW = _reference_sub(_reference_in_raw)
-_NON_ASCII_IN_WORDS = _reference_sub(_non_ascii_in_words)
+_IN_WORDS = _by_matched_bytes(_reference_in_words)
+_IN_RAW = _by_matched_bytes(_reference_in_raw)
+_NON_ASCII_IN_WORDS = _by_matched_bytes(_non_ascii_in_words)
 
 
 def _readable(data: bytes) -> bytes:
