@@ -12,6 +12,7 @@ import contextlib
 import functools
 import gzip
 import html
+import itertools
 import json
 import os
 import re
@@ -28,6 +29,7 @@ from hubgen.validate import Entry, Hub
 MIN_WORDS = 2          # a shorter text (one word) could be anybody's word
 FRAGMENT_WORDS = 6     # long texts are looked for by the start and end of each sentence
 MIN_FRAGMENT_WORDS = 4
+SHORT_WORDS = 3        # needles this short are dropped once found (see Finder)
 
 # Inline elements sit inside a sentence and vanish; every other tag ends a run of text.
 _INLINE = rb"(?:a|abbr|b|cite|code|del|em|i|ins|kbd|mark|q|s|small|span|strong|sub|sup|time|u)\b"
@@ -196,9 +198,14 @@ def affiliate_material(full: Hub, public: Hub, keep_in: Path | None = None) -> M
 
 
 class Finder:
-    """Needles in two Aho-Corasick automatons, one for raw text and one for words, matched on
-    UTF-8 bytes; a text named by several sources is looked for once and reported from the
-    first."""
+    """Needles in Aho-Corasick automatons, matched on UTF-8 bytes: raw text (URLs, paths) in
+    one, words in two, by length. A text named by several sources is looked for once and
+    reported from the first.
+
+    A needle of a few words (a link's title) may be said a million times across a large site,
+    and each match costs a Python object. So `first_found`, which only asks whether a needle is
+    anywhere, drops the short needles it has found as it goes: their automaton is small and
+    built again in milliseconds."""
 
     def __init__(self, needles: Iterable[Needle]):
         unique: dict[str, Needle] = {}
@@ -206,9 +213,11 @@ class Finder:
             unique.setdefault(needle.text, needle)
         self.needles = list(unique.values())
         self.ignored: set[str] = set()
-        self.kinds = [[n for n in self.needles if n.raw == raw] for raw in (True, False)]
-        self.automatons = [BytesAhoCorasick([n.text.encode() for n in kind]) if kind else None
-                           for kind in self.kinds]
+        short = [n for n in self.needles if not n.raw and n.text.count(" ") <= SHORT_WORDS + 1]
+        short_texts = {n.text for n in short}
+        self.groups = [_Group([n for n in self.needles if n.raw], raw=True),
+                       _Group([n for n in self.needles if not n.raw and n.text not in short_texts]),
+                       _Group(short)]
 
     def ignore(self, texts: set[str]) -> None:
         """Stop reporting these needles (the automatons are kept, not built again)."""
@@ -221,23 +230,49 @@ class Finder:
     def __iter__(self) -> Iterator[Needle]:
         return iter(self.needles)
 
-    def _matches(self, raw: bytes, readable: bytes) -> Iterator[tuple[list[Needle], list]]:
-        """(needles of a kind, their matches as (index, start, end)) in `raw` and `readable`."""
-        for automaton, kind, haystack in zip(self.automatons, self.kinds, (raw, readable), strict=True):
-            if automaton is not None and haystack:
-                yield kind, automaton.find_matches_as_indexes(haystack, overlapping=True)
-
-    def found_texts(self, raw: bytes, readable: bytes) -> set[str]:
-        """The texts of the needles found, however often (a million matches at 10,000 records)."""
+    def first_found(self, texts: Iterable[tuple[bytes, bytes]]) -> set[str]:
+        """The texts of the needles found anywhere in `texts`, pairs of raw text (see `lowered`)
+        and words (see `words`); each needle counts once, however often it is said."""
         found: set[str] = set()
-        for kind, matches in self._matches(raw, readable):
-            found.update(kind[i].text for i in {i for i, _, _ in matches})
+        shrinking = _Group(self.groups[2].needles)
+        for raw, readable in texts:
+            for group in (*self.groups[:2], shrinking):
+                found.update(group.found(raw, readable))
+            shrinking = shrinking.without(found)
         return found - self.ignored
 
     def find(self, raw: bytes, readable: bytes) -> Iterator[Needle]:
-        """The needles found in `raw` (see `lowered`) and `readable` (see `words`)."""
-        for kind, matches in self._matches(raw, readable):
-            yield from (kind[i] for i, _, _ in matches if kind[i].text not in self.ignored)
+        """Every match of a needle in `raw` (see `lowered`) and `readable` (see `words`)."""
+        for group in self.groups:
+            yield from (n for n in group.matches(raw, readable) if n.text not in self.ignored)
+
+
+@dataclass
+class _Group:
+    """Needles of one kind (raw text or words) and their automaton."""
+
+    needles: list[Needle]
+    raw: bool = False
+
+    def __post_init__(self) -> None:
+        self.automaton = BytesAhoCorasick([n.text.encode() for n in self.needles]) if self.needles else None
+
+    def _indexes(self, raw: bytes, readable: bytes) -> list[tuple[int, int, int]]:
+        haystack = raw if self.raw else readable
+        if self.automaton is None or not haystack:
+            return []
+        return self.automaton.find_matches_as_indexes(haystack, overlapping=True)
+
+    def matches(self, raw: bytes, readable: bytes) -> list[Needle]:
+        return [self.needles[i] for i, _, _ in self._indexes(raw, readable)]
+
+    def found(self, raw: bytes, readable: bytes) -> set[str]:
+        return {self.needles[i].text for i in {i for i, _, _ in self._indexes(raw, readable)}}
+
+    def without(self, texts: set[str]) -> _Group:
+        """The group less the needles of `texts` (itself if it holds none of them)."""
+        kept = [n for n in self.needles if n.text not in texts]
+        return self if len(kept) == len(self.needles) else _Group(kept, self.raw)
 
 
 def _affiliate_parts(entry: Entry, add: Any) -> None:
@@ -281,7 +316,7 @@ def scan_site(site: Path, material: Material | list[Needle], shown: str | None =
     found = _found_texts(site, finder) if finder else set()
     if found and isinstance(material, Material):
         candidates = Finder(n for n in finder if n.text in found)
-        said = set().union(*(_found_in(candidates, piece) for piece in _pieces(material.public_text())))
+        said = candidates.first_found(_normalised(_pieces(material.public_text())))
         finder.ignore(said)
         found -= said
     return _problems(site, finder, shown or site.as_posix()) if found else []
@@ -320,7 +355,12 @@ def _file_text(name: str, path: str) -> bytes:
 def _found_texts(site: Path, finder: Finder) -> set[str]:
     """The texts of the needles anywhere in the site, each distinct line read once."""
     paths = _outputs(site)
-    found = finder.found_texts(lowered("\n".join(name for name, _ in paths).encode()), b"")
+    names = (lowered("\n".join(name for name, _ in paths).encode()), b"")
+    return finder.first_found(itertools.chain([names], _normalised(_distinct_lines(paths))))
+
+
+def _distinct_lines(paths: list[tuple[str, str]]) -> Iterator[bytes]:
+    """The lines of the files not seen in an earlier one, about CHUNK bytes at a time."""
     seen: set[bytes] = set()
     batch: list[bytes] = []
     size = 0
@@ -333,13 +373,13 @@ def _found_texts(site: Path, finder: Finder) -> set[str]:
         batch += lines
         size += sum(map(len, lines))
         if size >= CHUNK:
-            found |= _found_in(finder, b"\n".join(batch))
+            yield b"\n".join(batch)
             batch, size = [], 0
-    return found | _found_in(finder, b"\n".join(batch))
+    yield b"\n".join(batch)
 
 
-def _found_in(finder: Finder, text: bytes) -> set[str]:
-    return finder.found_texts(lowered(text), words(text))
+def _normalised(pieces: Iterable[bytes]) -> Iterator[tuple[bytes, bytes]]:
+    return ((lowered(piece), words(piece)) for piece in pieces)
 
 
 def _problems(site: Path, finder: Finder, prefix: str) -> list[Problem]:

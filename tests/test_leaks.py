@@ -21,7 +21,7 @@ from hubgen.build import build, scan_built
 from hubgen.config import load_base
 from hubgen.errors import HubError
 from hubgen.project import Project
-from hubgen.scan import Material, affiliate_material, scan_site, words
+from hubgen.scan import Finder, Material, Needle, affiliate_material, scan_site, words
 from hubgen.select import select
 from hubgen.validate import check_project
 from tests.conftest import FIXTURES, run_hubgen
@@ -241,6 +241,25 @@ def test_scan_finds_a_planted_leak_in_any_file(built_tiny: Project, public_copy:
 ])
 def test_words_are_what_a_reader_sees(page: bytes, phrase: bool) -> None:
     assert (b" canary record title charlie " in words(page)) is phrase
+
+
+def test_each_needle_is_found_wherever_it_first_appears() -> None:
+    # short needles are dropped once found, so later texts are searched by a smaller
+    # automaton: what is found must still be exactly what a plain search finds in each text
+    import random
+    rng = random.Random(7)
+    vocabulary = [f"w{i}" for i in range(12)]
+    texts = [" ".join(rng.choice(vocabulary) for _ in range(rng.randint(0, 60))) for _ in range(40)]
+    phrases = {" ".join(rng.choice(vocabulary) for _ in range(rng.randint(2, 7))) for _ in range(300)}
+    needles = [Needle(f" {p} ", "origin", False) for p in phrases]
+    needles.append(Needle("https://intranet.example.org/x", "origin", True))
+    texts[-1] += " see https://intranet.example.org/x"
+    pairs = [(t.lower().encode(), words(t.encode())) for t in texts]
+    expected = {n.text for n in needles if any(n.text.encode() in (raw if n.raw else readable)
+                                               for raw, readable in pairs)}
+    assert 0 < len(expected) < len(needles)
+    assert any(len(n.split()) <= 3 for n in expected) and any(len(n.split()) > 3 for n in expected)
+    assert Finder(needles).first_found(pairs) == expected
 
 
 def test_a_leak_in_a_line_every_page_shares_names_every_page(built_tiny: Project,
