@@ -165,35 +165,44 @@ class Material:
 def affiliate_material(full: Hub, public: Hub, keep_in: Path | None = None) -> Material:
     """Every affiliate-only piece of `full`, and the public text of `public` (written to
     `keep_in` when given, read only if the scan finds anything)."""
-    found: set[tuple[str, str, bool]] = set()
+    found: dict[str, tuple[str, bool]] = {}  # needle text: (origin, raw), the least origin kept
     texts: list[str] = []
     origins: list[str] = []
 
+    def keep(text: str, origin: str, raw: bool) -> None:
+        held = found.get(text)
+        if held is None or origin < held[0]:
+            found[text] = (origin, raw)
+
     def add(origin: str, value: Any) -> None:
         for text in _strings(_dump(value)):
-            # a URL is looked for whole, in the raw text: its words (`org tools ...`) could be
-            # any page's address
-            for url in _URL.findall(text):
-                found.add((lowered(url.rstrip(".,;:!?").encode()).decode(), origin, True))
-            texts.append(_URL.sub("\n", text))
+            if ":" in text:
+                # a URL is looked for whole, in the raw text: its words (`org tools ...`) could
+                # be any page's address
+                for url in _URL.findall(text):
+                    keep(lowered(url.rstrip(".,;:!?").encode()).decode(), origin, True)
+                text = _URL.sub("\n", text)
+            texts.append(text)
             origins.append(origin)
 
     for entry in full.records.values():
         record = entry.record
         if entry.audience == "affiliates":
             for suffix in ("/", ".md", ".yml", ".html"):
-                found.add((lowered(f"{entry.ref}{suffix}".encode()).decode(), f"{entry.path}: id", True))
+                keep(lowered(f"{entry.ref}{suffix}".encode()).decode(), f"{entry.path}: id", True)
             for name in type(record).model_fields:
                 if name not in ("audience", "themes", "related", "event", "stage", "kind", "updated",
                                 "starts", "ends", "duration"):
                     add(f"{entry.path}: {name}", getattr(record, name))
             continue
         _affiliate_parts(entry, add)
-    found.update((fragment.decode(), origins[index], False) for index, fragment in _fragments(texts))
+    for index, fragment in _fragments(texts):
+        keep(fragment.decode(), origins[index], False)
     said = _public_text(public)
     if keep_in is not None:
         keep_in.write_bytes(said)
-    return Material([Needle(text, origin, raw) for text, origin, raw in sorted(found)],
+    # in order: an automaton is built faster from sorted needles
+    return Material([Needle(text, origin, raw) for text, (origin, raw) in sorted(found.items())],
                     said if keep_in is None else keep_in)
 
 
