@@ -18,7 +18,7 @@ from hubgen.errors import HubError
 from hubgen.feeds import atom_feed, webinar_files
 from hubgen.headers import write_site_headers
 from hubgen.project import Project, Variant
-from hubgen.render import HubView, page_plan, render_pages
+from hubgen.render import HubView, Renderer, page_plan, render_pages
 from hubgen.scan import Material, affiliate_material, scan_site
 from hubgen.select import select
 from hubgen.site import finish_engine, start_engine
@@ -112,6 +112,8 @@ def build(project: Project, variants: tuple[Variant, ...], timings: Timings | No
     day = today()
     selected = {v: select(hub, v) for v in variants}
     start = timings.add("select", start)
+    Renderer(project.templates).compile_all()  # once, here, rather than in every child
+    start = timings.add("render", start)
     running: dict[Variant, tuple] = {}
     material: Material | None = None
     scratch = Path(tempfile.mkdtemp(prefix="hubgen-"))
@@ -175,17 +177,18 @@ def build(project: Project, variants: tuple[Variant, ...], timings: Timings | No
 
 def _render_part(project: Project, selected: Hub, variant: Variant, base: dict, day: dt.date,
                  part: int, parts: int) -> tuple[dict[str, float], list[str]]:
-    """Render and write every `parts`-th page of a variant, from the `part`-th (the first part
-    also writes the feed, calendars, assets and mkdocs.yml); returns the seconds each took
-    and the paths of the files it made."""
+    """Render and write every `parts`-th page of a variant, from the `part`-th (the last part,
+    which has fewer listings, also writes the feed, calendars, assets and mkdocs.yml); returns
+    the seconds each took and the paths of the files it made."""
     timings = Timings()
     start = time.perf_counter()
     only = None
     if parts > 1:
         paths = [path for _, path, _ in page_plan(HubView(selected, variant, day))]
         only = set(paths[part::parts])
-    files = generate(project, selected, variant, base, day, only=only, calendars=part == 0)
-    if part:
+    last = part == parts - 1
+    files = generate(project, selected, variant, base, day, only=only, calendars=last)
+    if not last:
         files = {k: v for k, v in files.items() if k.startswith("docs/") and k[5:] in (only or ())}
     start = timings.add("render", start)
     write_files(project.build_dir(variant), files)

@@ -95,14 +95,19 @@ def _event(entry: Entry, site_url: str | None, stamp: dt.datetime) -> icalendar.
 def webinar_files(view: HubView, site_url: str | None, stamp: dt.datetime) -> dict[str, bytes]:
     """`webinars.ics` with every dated webinar, and `webinars/<id>.ics` for each one."""
     files = {}
-    everything = _calendar(view, f"{view.settings.title}: webinars")
+    events = []
     for entry in view.of_type("webinars"):
         if entry.record.starts is None:
             continue  # no date, no calendar entry
-        event = _event(entry, site_url, stamp)  # one event, in its own calendar and in all
-        one = _calendar(view, entry.record.title)
-        one.add_component(event)
-        files[f"webinars/{entry.id}.ics"] = one.to_ical()
-        everything.add_component(event)
-    files["webinars.ics"] = everything.to_ical()
+        event = _event(entry, site_url, stamp).to_ical()  # written once, in its own calendar and in all
+        files[f"webinars/{entry.id}.ics"] = _with_events(_calendar(view, entry.record.title), [event])
+        events.append(event)
+    files["webinars.ics"] = _with_events(_calendar(view, f"{view.settings.title}: webinars"), events)
     return files
+
+
+def _with_events(calendar: icalendar.Calendar, events: list[bytes]) -> bytes:
+    """The calendar holding these written events, as icalendar writes a calendar's components:
+    after its properties, before its end."""
+    end = b"END:VCALENDAR\r\n"
+    return calendar.to_ical().removesuffix(end) + b"".join(events) + end

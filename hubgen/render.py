@@ -293,6 +293,15 @@ class Renderer:
                            page_path=page_path, utc_zone=dt.UTC)
         return env
 
+    def compile_all(self) -> None:
+        """Compile every template now: renderers forked from this process start with them
+        compiled (Jinja takes about 0.1 s a template)."""
+        for name in self.env.list_templates(filter_func=lambda name: name.endswith(".j2")):
+            try:
+                self.env.get_template(name)
+            except jinja2.TemplateSyntaxError as exc:
+                raise HubError([_syntax_problem(exc, name)]) from None
+
     def page(self, template: str, path: str, view: HubView, **context: Any) -> Page:
         here = posixpath.dirname(path)
 
@@ -304,13 +313,17 @@ class Renderer:
                 view=view, hub=view.hub, settings=view.settings, variant=view.variant,
                 href=href, here=path, here_dir=here, memo=self.memo, **context)
         except jinja2.TemplateSyntaxError as exc:
-            raise HubError([Problem(f"templates/pages/{exc.name or template}", exc.lineno, 1,
-                                    f"template syntax error: {exc.message}")]) from None
+            raise HubError([_syntax_problem(exc, template)]) from None
         except jinja2.TemplateError as exc:
             line = _template_line(exc)
             raise HubError([Problem(f"templates/pages/{line[0] or template}", line[1], 1 if line[1] else 0,
                                     f"template error while rendering {path}: {exc}")]) from None
         return Page(path, text)
+
+
+def _syntax_problem(exc: jinja2.TemplateSyntaxError, template: str) -> Problem:
+    return Problem(f"templates/pages/{exc.name or template}", exc.lineno, 1,
+                   f"template syntax error: {exc.message}")
 
 
 def _template_line(exc: BaseException) -> tuple[str, int]:

@@ -15,7 +15,7 @@ from hubgen.child import forked
 from hubgen.config import parse_generated
 from hubgen.errors import HubError
 from hubgen.project import Project
-from tests.conftest import write
+from tests.conftest import run_hubgen, write
 
 BANNER = "Affiliates only - do not share."
 
@@ -190,6 +190,23 @@ def test_template_error_is_reported_from_the_render_process(tiny: Project) -> No
                            "template error while rendering tools/"), line
     assert "no_such_field" in line
     assert tree_digest(tiny.site_dir("affiliates")) == before
+
+
+@pytest.mark.parametrize("name", ["tools.md.j2", "_macros.md.j2"])
+def test_template_syntax_error_names_file_and_line_before_anything_is_written(
+        tiny: Project, name: str) -> None:
+    # every template is compiled before rendering starts, a page's partial as much as its own
+    build(tiny, ("public", "affiliates"))
+    before = {v: tree_digest(tiny.build_dir(v)) for v in ("public", "affiliates")}
+    template = tiny.templates / "pages" / name
+    lines = template.read_text().splitlines()
+    template.write_text("\n".join([*lines[:3], "{% if record.title %}unclosed", *lines[3:]]) + "\n")
+    result = run_hubgen("--project", str(tiny.root), "build")
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"templates/pages/{name}:"), result.stderr
+    assert "template syntax error: " in result.stderr and "'if'" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert {v: tree_digest(tiny.build_dir(v)) for v in ("public", "affiliates")} == before
 
 
 def test_rendering_in_parts_makes_the_same_project(tiny: Project, tmp_path: Path,
