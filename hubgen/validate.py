@@ -78,13 +78,15 @@ def check_project(project: Project, *, parallel: bool = True, keep: bool = True
     chunks = [files]
     if parallel and len(files) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
         chunks = [files[0::2], files[1::2]]
-    if len(chunks) > 1:
+    jobs = [(project, chunk, known, theme_ids, default, keep) for chunk in chunks]
+    if len(jobs) > 1:
+        # the second half in a child, the first here: only the child's records are pickled
         context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=len(chunks), mp_context=context) as pool:
-            results = list(pool.map(_check_chunk, [(project, c, known, theme_ids, default, keep)
-                                                   for c in chunks]))
+        with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+            other = pool.submit(_check_chunk, jobs[1])
+            results = [_check_chunk(jobs[0]), other.result()]
     else:
-        results = [_check_chunk((project, files, known, theme_ids, default, keep))]
+        results = [_check_chunk(jobs[0])]
     entries: dict[str, Entry] = {}
     for found_entries, found_problems in results:
         problems += found_problems

@@ -376,3 +376,22 @@ def test_all_problems_are_reported_together_sorted_by_path(tiny: Project) -> Non
         "correct one of the two dates",
         f"content/tools/new-tool.yml:4:7: kind: `banana` is not allowed; use one of: {KINDS}",
     ]
+
+
+def test_a_large_hub_checked_in_two_processes_gives_the_same_hub_and_problems(
+        tiny: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    # from PARALLEL_FROM files, half the records are checked in a forked child
+    import hubgen.validate
+    hub, none = check_project(tiny)
+    assert hub is not None and none == []
+    monkeypatch.setattr(hubgen.validate, "PARALLEL_FROM", 2)
+    split, none = check_project(tiny)
+    assert split is not None and none == []
+    assert list(split.records) == list(hub.records)
+    assert [e.record for e in split.records.values()] == [e.record for e in hub.records.values()]
+    write(tiny, "tools/new-tool.yml", record(TOOL, kind="banana"))
+    write(tiny, "clauses/new-clause.yml", record(CLAUSE, wording=None))
+    found = problems(tiny)
+    assert len(found) == 2 and found[0].startswith("content/clauses/new-clause.yml:1:1: wording:")
+    monkeypatch.setattr(hubgen.validate, "PARALLEL_FROM", 10**9)
+    assert problems(tiny) == found
