@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import os
 import re
 from pathlib import Path
 
@@ -23,8 +24,11 @@ def inline_script_hashes(site: Path) -> list[str]:
     """CSP source expressions for every distinct inline script of the site's pages (read as
     UTF-8 bytes, which is what the browser hashes)."""
     scripts = set()
-    for page in site.rglob("*.html"):
-        scripts.update(_INLINE_SCRIPT.findall(page.read_bytes()))
+    for folder, _, files in os.walk(site):
+        for name in files:
+            if name.endswith(".html"):
+                with open(os.path.join(folder, name), "rb") as page:
+                    scripts.update(_INLINE_SCRIPT.findall(page.read()))
     return sorted("'sha256-" + base64.b64encode(hashlib.sha256(s).digest()).decode("ascii") + "'"
                   for s in scripts)
 
