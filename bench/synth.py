@@ -7,13 +7,41 @@ Deterministic for a given seed; valid under `hubgen check`.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import random
 import shutil
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-WORDS = ["supplier", "factory", "disclosure", "worker", "rights", "remedy", "contract", "clause", "audit", "monitoring", "tender", "award", "buyer", "affiliate", "electronics", "transparency", "risk", "due", "diligence", "purchasing", "leverage", "union", "wage", "overtime", "migrant", "recruitment", "fee", "health", "safety", "chemical", "mining", "cobalt", "tin", "nickel", "semiconductor", "battery", "framework", "extension", "penalty", "incentive", "dialogue", "engagement", "market", "evidence", "report", "training", "methodology", "questionnaire", "certification", "ecolabel", "calculator", "procurement", "council", "university", "agency", "region", "country", "policy", "strategy", "roadmap", "criteria"]
+FIELD_WORDS = ["supplier", "factory", "disclosure", "worker", "rights", "remedy", "contract", "clause", "audit", "monitoring", "tender", "award", "buyer", "affiliate", "electronics", "transparency", "risk", "due", "diligence", "purchasing", "leverage", "union", "wage", "overtime", "migrant", "recruitment", "fee", "health", "safety", "chemical", "mining", "cobalt", "tin", "nickel", "semiconductor", "battery", "framework", "extension", "penalty", "incentive", "dialogue", "engagement", "market", "evidence", "report", "training", "methodology", "questionnaire", "certification", "ecolabel", "calculator", "procurement", "council", "university", "agency", "region", "country", "policy", "strategy", "roadmap", "criteria"]
+FUNCTION_WORDS = ["the", "of", "and", "to", "in", "for", "on", "with", "by", "that", "is", "are", "as",
+                  "be", "from", "at", "or", "their", "this", "it", "an", "which", "have", "its", "not",
+                  "can", "should", "was", "were", "has"]
+RARE_WORDS = 6000
+
+
+def _rare_words(count: int) -> list[str]:
+    """Made-up words for the long tail of a real archive's vocabulary (the same every run)."""
+    rng = random.Random("hubgen-synth-vocabulary")
+    taken = set(FUNCTION_WORDS) | set(FIELD_WORDS)
+    found: list[str] = []
+    while len(found) < count:
+        word = "".join(rng.choice("bcdfghklmnprstvz") + rng.choice("aeiou") for _ in range(rng.randint(2, 4)))
+        if word not in taken:
+            taken.add(word)
+            found.append(word)
+    return found
+
+
+# Prose drawn from a vocabulary shaped like a real archive's (Zipf's law): function words
+# most often, then the field's own terms, then a long tail of rarer words. With a few dozen
+# equally likely words, every query matched every page and every two-word title was said
+# on every page, which measured neither the search nor the scan fairly.
+VOCABULARY = [*FUNCTION_WORDS, *FIELD_WORDS, *_rare_words(RARE_WORDS)]
+_CUMULATIVE = list(itertools.accumulate(1 / rank for rank in range(1, len(VOCABULARY) + 1)))
+TERMS = VOCABULARY[len(FUNCTION_WORDS):]  # titles and tags are made of content words
+_TERMS_CUMULATIVE = _CUMULATIVE[:len(TERMS)]
 SHARE = {"tools": 0.25, "webinars": 0.15, "clauses": 0.2, "events": 0.05, "takeaways": 0.35}
 KINDS = ["guidance", "questionnaire", "template", "training", "ecolabel", "certification", "rating",
          "calculator", "database", "other"]
@@ -30,7 +58,10 @@ class Writer:
         self.rng = random.Random(seed)
 
     def words(self, low: int, high: int) -> str:
-        return " ".join(self.rng.choice(WORDS) for _ in range(self.rng.randint(low, high)))
+        return " ".join(self.rng.choices(VOCABULARY, cum_weights=_CUMULATIVE, k=self.rng.randint(low, high)))
+
+    def terms(self, low: int, high: int) -> str:
+        return " ".join(self.rng.choices(TERMS, cum_weights=_TERMS_CUMULATIVE, k=self.rng.randint(low, high)))
 
     def sentence(self) -> str:
         return self.words(8, 18).capitalize() + "."
@@ -55,7 +86,7 @@ class Writer:
         for i in range(self.rng.randint(1, 3)):
             aff = self.rng.random() < 0.2
             host = "intranet.example.org" if aff else "example.org"
-            out += f"  - title: {q(self.words(2, 5).capitalize())}\n    url: https://{host}/{ident}/{i}\n"
+            out += f"  - title: {q(self.terms(2, 5).capitalize())}\n    url: https://{host}/{ident}/{i}\n"
             if aff:
                 out += "    audience: affiliates\n"
         return out
@@ -75,7 +106,7 @@ def generate(n: int, out: Path, seed: int = 1) -> Path:
         "description: A synthetic hub for measuring hubgen.\ndefault_audience: affiliates\n"
         "public_url: https://hub.example.org/\naffiliates_url: https://affiliates.example.org/\n")
     (content / "themes.yml").write_text("".join(
-        f"- id: {t}\n  title: {q(w.words(1, 3).capitalize() + ' ' + str(i))}\n  description: {q(w.sentence())}\n"
+        f"- id: {t}\n  title: {q(w.terms(1, 3).capitalize() + ' ' + str(i))}\n  description: {q(w.sentence())}\n"
         for i, t in enumerate(themes)))
     counts = {t: max(1, round(n * s)) for t, s in SHARE.items()}
     ids = {t: [f"{t[:-1]}-{i:05d}" for i in range(c)] for t, c in counts.items()}
@@ -83,10 +114,10 @@ def generate(n: int, out: Path, seed: int = 1) -> Path:
     for type_, items in ids.items():
         for number, ident in enumerate(items):
             audience = w.audience()
-            text = (f"title: {q(w.words(2, 6).capitalize())}\nsummary: {q(w.sentence() + ' ' + w.sentence())}\n"
+            text = (f"title: {q(w.terms(2, 6).capitalize())}\nsummary: {q(w.sentence() + ' ' + w.sentence())}\n"
                     f"themes: [{', '.join(rng.sample(themes, rng.randint(1, 3)))}]\naudience: {audience}\n")
             text += w.block("body", w.body())
-            text += f"tags: [{', '.join(q(w.words(1, 2)) for _ in range(rng.randint(0, 3)))}]\n"
+            text += f"tags: [{', '.join(q(w.terms(1, 2)) for _ in range(rng.randint(0, 3)))}]\n"
             text += w.links(ident)
             related = [r for r in rng.sample(refs, 2) if r != f"{type_}/{ident}"]
             text += f"related: [{', '.join(related)}]\n"
@@ -94,7 +125,7 @@ def generate(n: int, out: Path, seed: int = 1) -> Path:
                 text += w.block("affiliate_note", w.paragraph())
             text += f"updated: 20{rng.randint(20, 25)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}\n"
             if type_ == "tools":
-                text += (f"provider: {q(w.words(1, 3).title())}\nkind: {rng.choice(KINDS)}\n"
+                text += (f"provider: {q(w.terms(1, 3).title())}\nkind: {rng.choice(KINDS)}\n"
                          "use_for:\n" + "".join(f"  - {q(w.sentence())}\n" for _ in range(3)))
             elif type_ == "webinars":
                 if rng.random() < 0.8:
@@ -109,7 +140,7 @@ def generate(n: int, out: Path, seed: int = 1) -> Path:
             elif type_ == "events":
                 text += "starts: 2023-05-10\nends: 2023-05-11\nlocation: Utrecht, Netherlands\nsessions:\n"
                 for s in range(rng.randint(3, 6)):
-                    text += f"  - title: {q('Session ' + str(s) + ' ' + w.words(1, 3))}\n    summary: {q(w.sentence())}\n"
+                    text += f"  - title: {q('Session ' + str(s) + ' ' + w.terms(1, 3))}\n    summary: {q(w.sentence())}\n"
                     text += w.block("body", w.paragraph(), 4)
                     if rng.random() < 0.2:
                         text += "    audience: affiliates\n"
@@ -120,7 +151,7 @@ def generate(n: int, out: Path, seed: int = 1) -> Path:
                 else:
                     text += "sections:\n"
                     for _ in range(2):
-                        text += f"  - title: {q('Section ' + w.words(1, 2))}\n    points:\n"
+                        text += f"  - title: {q('Section ' + w.terms(1, 2))}\n    points:\n"
                         text += "".join(f"      - {q(w.sentence())}\n" for _ in range(3))
                         if rng.random() < 0.2:
                             text += "    audience: affiliates\n"

@@ -24,6 +24,7 @@ from typing import Any
 from ahocorasick_rs import BytesAhoCorasick
 
 from hubgen.errors import Problem
+from hubgen.render import TYPE_LABELS
 from hubgen.validate import Entry, Hub
 
 MIN_WORDS = 2          # a shorter text (one word) could be anybody's word
@@ -303,10 +304,12 @@ def _affiliate_parts(entry: Entry, add: Any) -> None:
 
 def _public_text(public: Hub) -> bytes:
     """Everything the public site's records, themes and settings say, a text per line (text
-    holding markup also as plain text shows it, escaped)."""
+    holding markup also as plain text shows it, escaped), and each title with the type label
+    lists put after it (`Model supplier` then `Clause` reads `model supplier clause`)."""
     texts = [*_strings(_dump(public.settings)), *(s for t in public.themes for s in _strings(_dump(t)))]
     for entry in public.records.values():
         texts.append(entry.ref + "/")
+        texts.append(f"{entry.record.title} {TYPE_LABELS[entry.type][0]}")
         texts += _strings(_dump(entry.record))
     texts += [html.escape(text, quote=False) for text in texts if "<" in text or "&" in text]
     return "\n".join(texts).encode()  # a line each: no phrase runs from one text into the next

@@ -53,5 +53,10 @@ def test_small_benchmark_run_reports_every_figure(tmp_path: Path) -> None:
     assert set(figures["stages"]) == {"load", "validate", "select", "render", "write", "scan"}
     assert figures["public"]["pages"] > 100 and figures["affiliates"]["pages"] > figures["public"]["pages"]
     assert figures["search"]["search ready ms"] > 0 and figures["search"]["query ms (median of 7)"] > 0
+    # the proposed search, measured on the same site: its index, and answers in Chromium
+    pagefind = figures["pagefind"]
+    assert pagefind["index files"] > 0 and pagefind["index MB"] > 0
+    assert pagefind["search ready ms"] > 0 and pagefind["query ms (median of 7)"] > 0
     report = out.read_text()
     assert "| 100 |" in report and "## Targets" in report and "Machine:" in report
+    assert "| Pagefind index: time, size, files |" in report

@@ -295,6 +295,20 @@ def test_text_public_material_also_has_raises_no_alarm(tiny: Project) -> None:
     assert any("content/tools/echo-tool.yml: summary" in p for p in problems), problems
 
 
+def test_a_public_title_beside_its_type_label_raises_no_alarm(tiny: Project) -> None:
+    # listings put the type after each title: the public clause `Disclosure updates` reads
+    # `disclosure updates clause` there, which an affiliate-only title may say word for word
+    (tiny.content / "tools/updates-tool.yml").write_text(
+        "title: Updates clause\nsummary: A tool about something else.\nprovider: X\nkind: other\n"
+        "themes: [disclosures]\n")
+    build(tiny, ("public",))
+    assert scan_built(tiny, tiny.site_dir("public")) == []
+    material = needles(tiny)
+    assert " updates clause " in {n.text for n in material.needles}
+    problems = [str(p) for p in scan_site(tiny.site_dir("public"), material.needles)]
+    assert any("content/tools/updates-tool.yml: title" in p for p in problems), problems
+
+
 def test_affiliate_urls_are_looked_for_whole_not_by_their_words(tiny: Project) -> None:
     # an intranet copy of a public record: its address ends as the public page's does, which
     # every public page names (canonical link, sitemap); a URL inside a note counts too
