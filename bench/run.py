@@ -224,8 +224,9 @@ LATER_QUERIES = ("remedy", "disclosure evidence", "market", VOCABULARY[150], "wo
                  VOCABULARY[1500], "union")
 
 
-def search_figures(site: Path) -> dict[str, float]:
-    """In Chromium: ms from page load until the first query is answered, and per later query."""
+def search_figures(site: Path, query_js: str = SEARCH_JS) -> dict[str, float]:
+    """In Chromium: ms from page load until the first query is answered (by `query_js`, which
+    returns its own ms), and per later query."""
     sys.path.insert(0, str(ROOT))
     from tests.browser import chromium, serve_dir
 
@@ -233,9 +234,9 @@ def search_figures(site: Path) -> dict[str, float]:
         page = browser.new_page()
         page.goto(base, wait_until="load")
         loaded = page.evaluate("performance.now()")
-        first = page.evaluate(SEARCH_JS, "supplier")
+        first = page.evaluate(query_js, "supplier")
         ready = page.evaluate("performance.now()") - loaded
-        queries = [page.evaluate(SEARCH_JS, q) for q in LATER_QUERIES]
+        queries = [page.evaluate(query_js, q) for q in LATER_QUERIES]
         page.close()
     return {"search ready ms": ready, "first query ms": first,
             "query ms (median of 7)": statistics.median(queries)}
@@ -258,9 +259,6 @@ def pagefind_figures(site: Path, work: Path) -> dict[str, float]:
     chunked index of a copy of the site (each page's article), the time to build it, its size,
     and in Chromium the time until the first query's first ten results are loaded, and later
     queries. Not part of the build: a measurement for the proposal."""
-    sys.path.insert(0, str(ROOT))
-    from tests.browser import chromium, serve_dir
-
     copy = work / f"pagefind-{site.parent.parent.name}"
     shutil.rmtree(copy, ignore_errors=True)
     shutil.copytree(site, copy)
@@ -269,18 +267,9 @@ def pagefind_figures(site: Path, work: Path) -> dict[str, float]:
                     "--silent"], check=True)
     index_s = time.perf_counter() - started
     bundle = [p.stat().st_size for p in (copy / "pagefind").rglob("*") if p.is_file()]
-    with serve_dir(copy) as base, chromium() as browser:
-        page = browser.new_page()
-        page.goto(base, wait_until="load")
-        loaded = page.evaluate("performance.now()")
-        first = page.evaluate(PAGEFIND_JS, "supplier")
-        ready = page.evaluate("performance.now()") - loaded
-        queries = [page.evaluate(PAGEFIND_JS, q) for q in LATER_QUERIES]
-        page.close()
+    searched = search_figures(copy, PAGEFIND_JS)
     shutil.rmtree(copy)
-    return {"index s": index_s, "index MB": sum(bundle) / 1e6,
-            "index files": len(bundle), "search ready ms": ready, "first query ms": first,
-            "query ms (median of 7)": statistics.median(queries)}
+    return {"index s": index_s, "index MB": sum(bundle) / 1e6, "index files": len(bundle), **searched}
 
 
 # -- the run --------------------------------------------------------------------------------------
