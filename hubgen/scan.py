@@ -244,9 +244,9 @@ class Finder:
         """The texts of the needles found anywhere in `texts`, pairs of raw text (see `lowered`)
         and words (see `words`); each needle counts once, however often it is said."""
         found: set[str] = set()
-        shrinking = _Group(self.groups[2].needles)
+        *kept, shrinking = self.groups  # a group is never changed: `without` makes a new one
         for raw, readable in texts:
-            for group in (*self.groups[:2], shrinking):
+            for group in (*kept, shrinking):
                 found.update(group.found(raw, readable))
             shrinking = shrinking.without(found)
         return found - self.ignored
