@@ -9,7 +9,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import os
-import re
+from collections.abc import Iterator
 from pathlib import Path
 
 from hubgen.project import Variant
@@ -17,7 +17,17 @@ from hubgen.project import Variant
 NOINDEX = "noindex, nofollow"
 
 
-_INLINE_SCRIPT = re.compile(rb"<script\b(?![^>]*\bsrc=)[^>]*>(.*?)</script>", re.S | re.I)
+def inline_scripts(page: bytes) -> Iterator[bytes]:
+    """The text of each inline script (a `<script>` without `src`) of an HTML page, found by
+    `bytes.find`: a pattern takes three times as long over a page of 20 KB. A script written
+    `<SCRIPT` is missed and gets no hash, so the browser refuses it: a miss fails safe."""
+    for piece in page.split(b"<script")[1:]:
+        end = piece.find(b">")
+        if end < 0 or (piece[:1] not in b" \t\n\r/>") or b"src=" in piece[:end]:
+            continue
+        close = piece.find(b"</script>", end)
+        if close >= 0:
+            yield piece[end + 1:close]
 
 
 def inline_script_hashes(site: Path) -> list[str]:
@@ -28,7 +38,7 @@ def inline_script_hashes(site: Path) -> list[str]:
         for name in files:
             if name.endswith(".html"):
                 with open(os.path.join(folder, name), "rb") as page:
-                    scripts.update(_INLINE_SCRIPT.findall(page.read()))
+                    scripts.update(inline_scripts(page.read()))
     return sorted("'sha256-" + base64.b64encode(hashlib.sha256(s).digest()).decode("ascii") + "'"
                   for s in scripts)
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from hubgen.errors import HubError
-from hubgen.headers import NOINDEX, parse_headers_file
+from hubgen.headers import NOINDEX, inline_scripts, parse_headers_file
 from hubgen.netlify import netlify_build
 from hubgen.project import Project
 from tests.conftest import ROOT
@@ -201,3 +201,16 @@ def test_public_production_is_indexable(tiny: Project, clean_env: None) -> None:
     assert not any(name in ("X-Robots-Tag", "Basic-Auth") for name, _ in rule)
     assert (publish / "robots.txt").read_text(encoding="utf-8") == (
         "User-agent: *\nAllow: /\nSitemap: https://hub.example.org/sitemap.xml\n")
+
+
+@pytest.mark.parametrize(("page", "scripts"), [
+    (b"<script>a()</script>", [b"a()"]),
+    (b'<script src="x.js"></script><p>text</p><script>b()</script>', [b"b()"]),
+    (b"<script\n>c()</script>", [b"c()"]),
+    (b'<script type="module">d()</script>', [b"d()"]),
+    (b"<scripts>e()</scripts>", []),
+    (b'<script data-src="x">f()</script>', []),  # no hash: refused, which fails safe
+    (b"<script>never closed", []),
+])
+def test_inline_scripts_are_those_the_policy_must_hash(page: bytes, scripts: list[bytes]) -> None:
+    assert list(inline_scripts(page)) == scripts
