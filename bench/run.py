@@ -110,6 +110,7 @@ def stage_times(hub_dir: Path) -> dict[str, float]:
     from hubgen.config import load_base
     from hubgen.load import load_file
     from hubgen.project import Project
+    from hubgen.render import HubView
     from hubgen.scan import affiliate_material, scan_site
     from hubgen.select import select
     from hubgen.validate import check_project
@@ -131,7 +132,7 @@ def stage_times(hub_dir: Path) -> dict[str, float]:
     times["select"] = time.perf_counter() - start
     base, day = load_base(project), today()
     start = time.perf_counter()
-    generated = {v: generate_files(project, selected[v], v, base, day) for v in selected}
+    generated = {v: generate_files(project, HubView(selected[v], v, day), base) for v in selected}
     times["render"] = time.perf_counter() - start
     with tempfile.TemporaryDirectory() as scratch:
         start = time.perf_counter()

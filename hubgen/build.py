@@ -4,21 +4,23 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import gc
 import os
 import shutil
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-from hubgen.child import forked, forked_all, release_memory
+from hubgen.child import release_memory, side_by_side
 from hubgen.config import dump_config, load_base, site_url_for, variant_config
 from hubgen.errors import HubError
 from hubgen.feeds import atom_feed, webinar_files
 from hubgen.headers import write_site_headers
 from hubgen.project import Project, Variant
-from hubgen.render import HubView, Renderer, page_plan, render_pages
+from hubgen.render import HubView, Renderer, render_pages
 from hubgen.scan import Material, affiliate_material, scan_site
 from hubgen.select import select
 from hubgen.site import finish_engine, start_engine
@@ -26,7 +28,7 @@ from hubgen.validate import Hub, check_project
 from hubgen.write import prune_tree, read_tree, replace_dir, write_files
 
 # The affiliate engine has the most pages and starts first: the build lasts as long as it
-# does, so on a machine with few cores the public engine and the scan's gathering yield to it.
+# does, so on a machine with few cores the public engine yields to it.
 NICE: dict[Variant, int] = {"affiliates": 0, "public": 5}
 RENDER_PARTS = min(2, os.cpu_count() or 1)
 SPLIT_FROM = 500  # records; below, a second process costs more than it saves
@@ -37,14 +39,25 @@ class Timings:
     """Seconds spent in each stage (the benchmark prints these)."""
 
     stages: dict[str, float] = field(default_factory=dict)
-
-    def merge(self, stages: dict[str, float]) -> None:
-        for stage, seconds in stages.items():
-            self.stages[stage] = self.stages.get(stage, 0.0) + seconds
+    clock: Callable[[], float] = time.perf_counter
 
     def add(self, stage: str, since: float) -> float:
-        now = time.perf_counter()
+        now = self.clock()
         self.stages[stage] = self.stages.get(stage, 0.0) + now - since
+        return now
+
+    def share(self, since: float, spent: list[dict[str, float]]) -> float:
+        """Add the wall time since `since`, in which processes side by side spent `spent` (CPU
+        seconds by stage), to the stages in proportion to their CPU time: the stages still add
+        up to the wall time, and none is counted twice."""
+        now = self.clock()
+        cpu: dict[str, float] = {}
+        for stages in spent:
+            for stage, seconds in stages.items():
+                cpu[stage] = cpu.get(stage, 0.0) + seconds
+        total = sum(cpu.values()) or 1.0
+        for stage, seconds in cpu.items():
+            self.stages[stage] = self.stages.get(stage, 0.0) + (now - since) * seconds / total
         return now
 
 
@@ -64,14 +77,14 @@ def load_hub(project: Project) -> Hub:
     return hub
 
 
-def generate(project: Project, selected: Hub, variant: Variant, base: dict, day: dt.date,
-             only: set[str] | None = None, calendars: bool = True) -> dict[str, bytes]:
-    """Every file of one variant's generated project, in memory, from the variant's hub
+def generate(project: Project, view: HubView, base: dict, only: set[str] | None = None,
+             calendars: bool = True) -> dict[str, bytes]:
+    """Every file of one variant's generated project, in memory, from the variant's view
     (with `only`, just those pages, plus the small files made from all records; the preview
     leaves the calendars out when no webinar changed)."""
-    pages = render_pages(selected, variant, project.templates, day, only)
+    selected, variant = view.hub, view.variant
+    pages = render_pages(view, project.templates, only)
     files = {f"docs/{p.path}": p.text.encode("utf-8") for p in pages}
-    view = HubView(selected, variant, day)
     site_url = site_url_for(selected, variant)
     stamp = dt.datetime.fromtimestamp(source_epoch(selected), dt.UTC)
     files["docs/feed.xml"] = atom_feed(view, site_url, stamp)
@@ -98,11 +111,12 @@ def source_epoch(hub: Hub) -> int:
 def build(project: Project, variants: tuple[Variant, ...], timings: Timings | None = None) -> list[str]:
     """Build the variants into site/<variant>/; returns one line per variant built.
 
-    Nothing is written before every record has validated. Each variant's project is rendered
-    and written, and its engine started at once (the affiliate site, the larger, first), so
-    the engines run side by side while hubgen renders the next variant and gathers what the
-    scan looks for. A site replaces the previous one only when its engine succeeded and, for
-    the public site, the scan found nothing.
+    Nothing is written before every record has validated. Then every variant's project is
+    rendered and written by child processes side by side, while this one gathers what the scan
+    looks for; the engines start together, the affiliate site's (the larger) first. The public
+    site is scanned as soon as its engine ends, while the other still runs. A site replaces
+    the previous one only when its engine succeeded and, for the public site, the scan found
+    nothing.
     """
     timings = timings or Timings()
     start = time.perf_counter()
@@ -111,38 +125,37 @@ def build(project: Project, variants: tuple[Variant, ...], timings: Timings | No
     start = timings.add("load+validate", start)
     day = today()
     selected = {v: select(hub, v) for v in variants}
+    # the hub lives until the engines start and is never garbage: collections need not walk it
+    gc.freeze()
     start = timings.add("select", start)
-    Renderer(project.templates).compile_all()  # once, here, rather than in every child
+    # once, here, rather than in every child: the templates compiled, the tables pages share
+    Renderer(project.templates).compile_all()
+    views = {v: HubView(selected[v], v, day).warm() for v in variants}
     start = timings.add("render", start)
     running: dict[Variant, tuple] = {}
-    material: Material | None = None
     scratch = Path(tempfile.mkdtemp(prefix="hubgen-"))
     try:
+        # every page of every variant, split between child processes (whose memory goes back
+        # before the engines grow); meanwhile this process gathers what the scan looks for
+        parts = RENDER_PARTS if max(len(v.records) for v in selected.values()) >= SPLIT_FROM else 1
+        gather = (partial(_gather, hub, selected["public"], scratch / "public-text")
+                  if "public" in variants else None)
+        done, gathered = side_by_side(
+            [partial(_render_part, project, views, base, part, parts) for part in range(parts)], gather)
+        start = timings.share(start, [spent for spent, _ in done] + ([gathered[0]] if gathered else []))
+        material = gathered[1] if gathered else None
+        for variant in variants:
+            prune_tree(project.build_dir(variant), {path for _, made in done for path in made[variant]})
+        urls = {v: site_url_for(hub, v) for v in variants}
+        epochs = {v: source_epoch(selected[v]) for v in variants}
+        del hub, selected, views
+        gc.unfreeze()
+        release_memory()
+        start = timings.add("write", start)
         for variant in sorted(variants, key=lambda v: v != "affiliates"):
-            # in child processes, so that a variant's pages (100 MB at 10,000 records) are not
-            # kept by this process while the engines run; the first variant's pages are split
-            # between the cores, idle until its engine starts, the next rendered beside it
-            parts = RENDER_PARTS if not running and len(selected[variant].records) >= SPLIT_FROM else 1
-            done = forked_all([partial(_render_part, project, selected[variant], variant, base, day,
-                                       part, parts) for part in range(parts)],
-                              nice=NICE[variant] if running else 0)
-            for stage in ("render", "write"):  # the parts run side by side: the longest counts
-                timings.merge({stage: max(stages[stage] for stages, _ in done)})
-            prune_tree(project.build_dir(variant), {path for _, paths in done for path in paths})
-            if variant == "public":
-                # what the scan looks for, gathered in a child process (whose memory goes back
-                # before the engines grow) before the public engine starts: beside two engines
-                # it would wait for a core
-                start = time.perf_counter()
-                material = forked(partial(affiliate_material, hub, selected["public"],
-                                          scratch / "public-text"), nice=NICE[variant] if running else 0)
-                start = timings.add("scan", start)
             running[variant] = start_engine(project.build_dir(variant) / "mkdocs.yml",
                                             project.site_dir(variant).parent, variant,
-                                            source_epoch(selected[variant]), nice=NICE[variant])
-        urls = {v: site_url_for(hub, v) for v in running}
-        del hub, selected
-        release_memory()
+                                            epochs[variant], nice=NICE[variant])
         for variant in sorted(running, key=lambda v: v != "public"):  # the smaller finishes first
             process, staging, started, log = running[variant]
             finish_engine(process, variant, project.shown(project.build_dir(variant) / "mkdocs.yml"),
@@ -175,25 +188,34 @@ def build(project: Project, variants: tuple[Variant, ...], timings: Timings | No
             for v in variants]
 
 
-def _render_part(project: Project, selected: Hub, variant: Variant, base: dict, day: dt.date,
-                 part: int, parts: int) -> tuple[dict[str, float], list[str]]:
-    """Render and write every `parts`-th page of a variant, from the `part`-th (the last part,
-    which has fewer listings, also writes the feed, calendars, assets and mkdocs.yml); returns
-    the seconds each took and the paths of the files it made."""
-    timings = Timings()
-    start = time.perf_counter()
-    only = None
-    if parts > 1:
-        paths = [path for _, path, _ in page_plan(HubView(selected, variant, day))]
-        only = set(paths[part::parts])
-    last = part == parts - 1
-    files = generate(project, selected, variant, base, day, only=only, calendars=last)
-    if not last:
-        files = {k: v for k, v in files.items() if k.startswith("docs/") and k[5:] in (only or ())}
-    start = timings.add("render", start)
-    write_files(project.build_dir(variant), files)
-    timings.add("write", start)
-    return timings.stages, list(files)
+def _render_part(project: Project, views: dict[Variant, HubView], base: dict, part: int,
+                 parts: int) -> tuple[dict[str, float], dict[Variant, set[str]]]:
+    """Render and write every `parts`-th page of each variant, from the `part`-th (the last
+    part, which has fewer listings, also writes the feeds, calendars, assets and mkdocs.yml);
+    returns the CPU seconds each stage took and the paths of the files made, by variant."""
+    timings = Timings(clock=time.process_time)
+    made: dict[Variant, set[str]] = {}
+    for variant, view in views.items():
+        start = time.process_time()
+        only = {path for _, path, _ in view.plan[part::parts]} if parts > 1 else None
+        last = part == parts - 1
+        files = generate(project, view, base, only=only, calendars=last)
+        if not last:
+            files = {k: v for k, v in files.items() if k.startswith("docs/") and k[5:] in (only or ())}
+        start = timings.add("render", start)
+        write_files(project.build_dir(variant), files)
+        timings.add("write", start)
+        made[variant] = set(files)
+    return timings.stages, made
+
+
+def _gather(full: Hub, public: Hub, keep_in: Path) -> tuple[dict[str, float], Material]:
+    """What the scan looks for (see `affiliate_material`), its automatons built, and the CPU
+    seconds it took."""
+    start = time.process_time()
+    material = affiliate_material(full, public, keep_in)
+    material.finder  # noqa: B018 - built now, while the pages render
+    return {"scan": time.process_time() - start}, material
 
 
 def scan_built(project: Project, site: Path) -> list:

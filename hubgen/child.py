@@ -21,21 +21,24 @@ from typing import Any, TypeVar
 from hubgen.errors import HubError
 
 T = TypeVar("T")
+U = TypeVar("U")
 
 
-def forked(work: Callable[[], T], nice: int = 0) -> T:
-    """`work()`, run in a child process that ends with it (`nice` steps nicer than this one);
-    its HubError is raised here."""
-    return forked_all([work], nice)[0]
+def forked(work: Callable[[], T]) -> T:
+    """`work()`, run in a child process that ends with it; its HubError is raised here."""
+    return side_by_side([work])[0][0]
 
 
-def forked_all(works: list[Callable[[], T]], nice: int = 0) -> list[T]:
-    """Each of `works`, run at the same time in a child process of its own."""
+def side_by_side(works: list[Callable[[], T]], here: Callable[[], U] | None = None
+                 ) -> tuple[list[T], U | None]:
+    """Each of `works` in a child process of its own, and meanwhile `here()` in this one
+    (whose result then needs no pickling); the results of `works`, and of `here`."""
     if not hasattr(os, "fork"):
-        return [work() for work in works]
-    started = [_start(work, nice) for work in works]
+        return [work() for work in works], here() if here else None
+    started = [_start(work) for work in works]
     try:
-        return [_result(process, receiver) for process, receiver in started]
+        mine = here() if here else None
+        return [_result(process, receiver) for process, receiver in started], mine
     finally:
         for process, receiver in started:
             if process.is_alive():
@@ -44,14 +47,12 @@ def forked_all(works: list[Callable[[], T]], nice: int = 0) -> list[T]:
             receiver.close()
 
 
-def _start(work: Callable[[], T], nice: int) -> tuple[Any, Any]:
+def _start(work: Callable[[], T]) -> tuple[Any, Any]:
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
 
     def run() -> None:
         try:
-            if nice:
-                os.nice(nice)
             sender.send(("ok", work()))
         except HubError as error:
             sender.send(("error", error.problems))

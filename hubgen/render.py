@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import posixpath
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -78,8 +79,29 @@ class HubView:
         self.settings = hub.settings
         self.themes = hub.themes
 
+    def warm(self) -> HubView:
+        """Work out every table pages share now: renderers forked afterwards start with them
+        (each would otherwise work them out again)."""
+        for name, value in vars(HubView).items():
+            if isinstance(value, cached_property):
+                getattr(self, name)
+        return self
+
     def of_type(self, type_: str) -> list[Entry]:
-        return sorted(self.hub.of_type(type_), key=sort_key)
+        return self.by_type[type_]
+
+    @cached_property
+    def by_type(self) -> dict[str, list[Entry]]:
+        """Each type's records in listing order."""
+        found: dict[str, list[Entry]] = {type_: [] for type_ in TYPES}
+        for entry in self.all_records:
+            found[entry.type].append(entry)
+        return found
+
+    @cached_property
+    def plan(self) -> list[tuple[str, str, dict[str, Any]]]:
+        """Every page of the variant (see `page_plan`)."""
+        return page_plan(self)
 
     @cached_property
     def by_theme(self) -> dict[str, dict[str, list[Entry]]]:
@@ -253,18 +275,10 @@ def page_path(entry: Entry) -> str:
 
 
 def relative(target: str, here_dir: str) -> str:
-    """`target` (a path inside docs/) as a link from a page in `here_dir`; posixpath.relpath
-    does the same, but consults the working directory and costs more on every link."""
-    if not here_dir:
-        return target
-    here_parts = here_dir.split("/")
-    target_parts = target.split("/")
-    common = 0
-    for a, b in zip(here_parts, target_parts[:-1], strict=False):
-        if a != b:
-            break
-        common += 1
-    return "/".join([".."] * (len(here_parts) - common) + target_parts[common:])
+    """`target` (a path inside docs/) as a link from a page in `here_dir`: up to docs/, then
+    down. The engine resolves it as it would the shortest link; written so, a link is the same
+    on every page as deep, and a piece holding links is rendered once for all of them."""
+    return "../" * (here_dir.count("/") + 1 if here_dir else 0) + target
 
 
 class Renderer:
@@ -276,7 +290,7 @@ class Renderer:
         # One environment per templates folder: Jinja compiles each template once and, with
         # auto_reload, again only when its file changes (the preview renders page after page).
         self.env = self._environments.get(templates) or self._environment(templates)
-        self.memo: dict[tuple, Any] = {}  # pieces shared by many pages (see _macros.md.j2)
+        self.memo: dict[tuple, str] = {}  # pieces shared by many pages (see `once`)
 
     @classmethod
     def _environment(cls, templates: Path) -> jinja2.Environment:
@@ -304,14 +318,25 @@ class Renderer:
 
     def page(self, template: str, path: str, view: HubView, **context: Any) -> Page:
         here = posixpath.dirname(path)
+        up = relative("", here)
+        memo = self.memo
 
         def href(target: str) -> str:
-            return relative(target, here)
+            return up + target
+
+        def once(key: tuple, make: Callable[..., str], *args: Any) -> str:
+            """`make(*args)`, made the first time a page as deep asks for `key` and kept:
+            a piece that appears on many pages (a record in a list) is rendered once."""
+            key = (up, *key)
+            text = memo.get(key)
+            if text is None:
+                text = memo[key] = make(*args)
+            return text
 
         try:
             text = self.env.get_template(template).render(
                 view=view, hub=view.hub, settings=view.settings, variant=view.variant,
-                href=href, here=path, here_dir=here, memo=self.memo, **context)
+                href=href, once=once, here=path, here_dir=here, **context)
         except jinja2.TemplateSyntaxError as exc:
             raise HubError([_syntax_problem(exc, template)]) from None
         except jinja2.TemplateError as exc:
@@ -353,12 +378,10 @@ def page_plan(view: HubView) -> list[tuple[str, str, dict[str, Any]]]:
     return plan
 
 
-def render_pages(hub: Hub, variant: Variant, templates: Path, today: dt.date,
-                 only: set[str] | None = None) -> list[Page]:
+def render_pages(view: HubView, templates: Path, only: set[str] | None = None) -> list[Page]:
     """Every Markdown page of one variant (or those whose paths are in `only`), in order."""
-    view = HubView(hub, variant, today)
     r = Renderer(templates)
-    return [r.page(template, path, view, **context) for template, path, context in page_plan(view)
+    return [r.page(template, path, view, **context) for template, path, context in view.plan
             if only is None or path in only]
 
 

@@ -26,7 +26,7 @@ from hubgen.config import load_base
 from hubgen.errors import HubError, Problem
 from hubgen.models import TYPES
 from hubgen.project import Project, Variant
-from hubgen.render import page_path, pages_showing
+from hubgen.render import HubView, page_path, pages_showing
 from hubgen.select import select
 from hubgen.validate import Entry, Hub, check_project, check_references, resolve_audience, validate_record
 from hubgen.write import write_files, write_tree
@@ -77,8 +77,8 @@ class Preview:
         hub, problems = check_project(self.project, parallel=False)
         if problems:
             raise HubError(problems)
-        files = generate(self.project, select(hub, self.variant), self.variant, load_base(self.project),
-                         today())
+        files = generate(self.project, HubView(select(hub, self.variant), self.variant, today()),
+                         load_base(self.project))
         written = write_tree(self.project.build_dir(self.variant), files)
         self.hub, self.shared, self.deferred = hub, self._shared_stamps(), set()
         self.records = {p: (s, hub.records.get(f"{p.parent.name}/{p.stem}"))
@@ -132,8 +132,8 @@ class Preview:
         # rebuilt and served these (`catch_up`): it holds every request while it builds.
         own = {page_path(e) for ref in refs if (e := new_view.records.get(ref))}
         self.deferred = (self.deferred | pages) - own
-        files = generate(self.project, new_view, self.variant, load_base(self.project), day, only=own,
-                         calendars=any(r.startswith("webinars/") for r in refs))
+        files = generate(self.project, HubView(new_view, self.variant, day), load_base(self.project),
+                         only=own, calendars=any(r.startswith("webinars/") for r in refs))
         written = write_files(self.project.build_dir(self.variant), files, removed)
         if written:
             self.on_written(written)
@@ -144,8 +144,8 @@ class Preview:
         if not self.deferred or self.hub is None:
             return []
         pages, self.deferred = self.deferred, set()
-        files = generate(self.project, select(self.hub, self.variant), self.variant,
-                         load_base(self.project), today(), only=pages, calendars=False)
+        files = generate(self.project, HubView(select(self.hub, self.variant), self.variant, today()),
+                         load_base(self.project), only=pages, calendars=False)
         files = {k: v for k, v in files.items() if k.startswith("docs/") and k[5:] in pages}
         written = write_files(self.project.build_dir(self.variant), files, set())
         if written:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from hubgen.project import Project
-from hubgen.render import md_text, render_pages
+from hubgen.render import HubView, md_text, render_pages
 from hubgen.select import select
 from hubgen.validate import check_project
 
@@ -26,7 +26,7 @@ PAGES = ["index.md", "themes/index.md", "themes/disclosures.md", "tools/index.md
 def rendered(project: Project, variant: str) -> dict[str, str]:
     hub, problems = check_project(project)
     assert problems == []
-    pages = render_pages(select(hub, variant), variant, project.templates, TODAY)
+    pages = render_pages(HubView(select(hub, variant), variant, TODAY), project.templates)
     return {page.path: page.text for page in pages}
 
 
