@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
 import posixpath
 from collections import defaultdict
@@ -220,6 +221,11 @@ class HubView:
         if self.variant == "affiliates":
             found["audience"] = [record.audience]
         return found
+
+    def facet_attributes(self, entry: Entry) -> str:
+        """A listing item's data-* attributes (see `facets`), which the filters read."""
+        return "".join(f' data-{facet}="{html.escape(" ".join(values))}"'
+                       for facet, values in self.facets(entry).items())
 
     def filter_options(self, entries: list[Entry], type_: str | None = None
                        ) -> list[tuple[str, str, list[tuple[str, str, int]]]]:
