@@ -7,7 +7,6 @@ import datetime as dt
 import gc
 import os
 import shutil
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -122,24 +121,22 @@ def build(project: Project, variants: tuple[Variant, ...], timings: Timings | No
     start = time.perf_counter()
     hub = load_hub(project)
     base = load_base(project)
-    start = timings.add("load+validate", start)
-    day = today()
-    selected = {v: select(hub, v) for v in variants}
-    # the hub lives until the engines start and is never garbage: collections need not walk it
-    gc.freeze()
-    start = timings.add("select", start)
-    # once, here, rather than in every child: the templates compiled, the tables pages share
-    Renderer(project.templates).compile_all()
-    views = {v: HubView(selected[v], v, day).warm() for v in variants}
-    start = timings.add("render", start)
     running: dict[Variant, tuple] = {}
-    scratch = Path(tempfile.mkdtemp(prefix="hubgen-"))
     try:
+        # the hub lives until the engines start and is never garbage: collections need not walk it
+        gc.freeze()
+        start = timings.add("load+validate", start)
+        day = today()
+        selected = {v: select(hub, v) for v in variants}
+        start = timings.add("select", start)
+        # once, here, rather than in every child: the templates compiled, the tables pages share
+        Renderer(project.templates).compile_all()
+        views = {v: HubView(selected[v], v, day).warm() for v in variants}
+        start = timings.add("render", start)
         # every page of every variant, split between child processes (whose memory goes back
         # before the engines grow); meanwhile this process gathers what the scan looks for
         parts = RENDER_PARTS if max(len(v.records) for v in selected.values()) >= SPLIT_FROM else 1
-        gather = (partial(_gather, hub, selected["public"], scratch / "public-text")
-                  if "public" in variants else None)
+        gather = partial(_gather, hub, selected["public"]) if "public" in variants else None
         done, gathered = side_by_side(
             [partial(_render_part, project, views, base, part, parts) for part in range(parts)], gather)
         start = timings.share(start, [spent for spent, _ in done] + ([gathered[0]] if gathered else []))
@@ -175,6 +172,7 @@ def build(project: Project, variants: tuple[Variant, ...], timings: Timings | No
         for variant, (_, staging, _, _) in running.items():
             replace_dir(staging, project.site_dir(variant))
     finally:
+        gc.unfreeze()
         for process, staging, _, log in running.values():
             if process.poll() is None:
                 process.kill()
@@ -182,7 +180,6 @@ def build(project: Project, variants: tuple[Variant, ...], timings: Timings | No
             log.close()
             if staging.exists():
                 shutil.rmtree(staging, ignore_errors=True)
-        shutil.rmtree(scratch, ignore_errors=True)
     return [f"{v}: {len(list(project.build_dir(v).rglob('*.md')))} pages generated in "
             f"{project.shown(project.build_dir(v))}/, site in {project.shown(project.site_dir(v))}/"
             for v in variants]
@@ -209,11 +206,11 @@ def _render_part(project: Project, views: dict[Variant, HubView], base: dict, pa
     return timings.stages, made
 
 
-def _gather(full: Hub, public: Hub, keep_in: Path) -> tuple[dict[str, float], Material]:
+def _gather(full: Hub, public: Hub) -> tuple[dict[str, float], Material]:
     """What the scan looks for (see `affiliate_material`), its automatons built, and the CPU
     seconds it took."""
     start = time.process_time()
-    material = affiliate_material(full, public, keep_in)
+    material = affiliate_material(full, public)
     material.finder  # noqa: B018 - built now, while the pages render
     return {"scan": time.process_time() - start}, material
 

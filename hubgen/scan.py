@@ -154,24 +154,33 @@ def _dump(item: Any) -> Any:
 @dataclass(frozen=True)
 class Material:
     """What the scan looks for: every affiliate-only piece of the hub, and what public
-    material says (a text per line, in memory or in a file), which proves nothing when found."""
+    material says (a text per line), which proves nothing when found."""
 
     needles: list[Needle]
-    public: bytes | Path
-
-    def public_text(self) -> bytes:
-        return self.public.read_bytes() if isinstance(self.public, Path) else self.public
+    public: bytes
 
     @functools.cached_property
     def finder(self) -> Finder:
-        """The needles' automatons (a second or so to build at 10,000 records: the build
-        does it while the pages render, before the site to scan exists)."""
-        return Finder(self.needles)
+        """The needles' automatons, less the short needles (a link's title, a URL) public
+        material also says: those can be on many pages and prove nothing. A longer needle is
+        checked against public material only if the site holds it. A second or so of work at
+        10,000 records: the build does it while the pages render, before the site exists."""
+        short = Finder(n for n in self.needles if n.raw or _short(n))
+        said = short.first_found(self.public_normalised)
+        return Finder(n for n in self.needles if n.text not in said)
+
+    @functools.cached_property
+    def public_normalised(self) -> list[tuple[bytes, bytes]]:
+        """What public material says, normalised as the site is (see `_normalised`)."""
+        return list(_normalised(_pieces(self.public)))
 
 
-def affiliate_material(full: Hub, public: Hub, keep_in: Path | None = None) -> Material:
-    """Every affiliate-only piece of `full`, and the public text of `public` (written to
-    `keep_in` when given, read only if the scan finds anything)."""
+def _short(needle: Needle) -> bool:
+    return not needle.raw and needle.text.count(" ") <= SHORT_WORDS + 1
+
+
+def affiliate_material(full: Hub, public: Hub) -> Material:
+    """Every affiliate-only piece of `full`, and the public text of `public`."""
     found: dict[str, tuple[str, bool]] = {}  # needle text: (origin, raw), the least origin kept
     texts: list[str] = []
     origins: list[str] = []
@@ -205,12 +214,9 @@ def affiliate_material(full: Hub, public: Hub, keep_in: Path | None = None) -> M
         _affiliate_parts(entry, add)
     for index, fragment in _fragments(texts):
         keep(fragment.decode(), origins[index], False)
-    said = _public_text(public)
-    if keep_in is not None:
-        keep_in.write_bytes(said)
     # in order: an automaton is built faster from sorted needles
     return Material([Needle(text, origin, raw) for text, (origin, raw) in sorted(found.items())],
-                    said if keep_in is None else keep_in)
+                    _public_text(public))
 
 
 class Finder:
@@ -229,7 +235,7 @@ class Finder:
             unique.setdefault(needle.text, needle)
         self.needles = list(unique.values())
         self.ignored: set[str] = set()
-        short = [n for n in self.needles if not n.raw and n.text.count(" ") <= SHORT_WORDS + 1]
+        short = [n for n in self.needles if _short(n)]
         short_texts = {n.text for n in short}
         self.groups = [_Group([n for n in self.needles if n.raw], raw=True),
                        _Group([n for n in self.needles if not n.raw and n.text not in short_texts]),
@@ -334,7 +340,7 @@ def scan_site(site: Path, material: Material | list[Needle], shown: str | None =
     found = _found_texts(site, finder) if finder else set()
     if found and isinstance(material, Material):
         candidates = Finder(n for n in finder if n.text in found)
-        said = candidates.first_found(_normalised(_pieces(material.public_text())))
+        said = candidates.first_found(material.public_normalised)
         finder.ignore(said)
         found -= said
     return _problems(site, finder, shown or site.as_posix()) if found else []

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import hubgen.build
-from hubgen.build import build
+from hubgen.build import Timings, build
 from hubgen.child import forked
 from hubgen.config import parse_generated
 from hubgen.errors import HubError
@@ -256,3 +256,14 @@ def test_unchanged_generated_files_keep_their_mtime(tiny: Project) -> None:
     build(tiny, ("affiliates",))
     assert page.stat().st_mtime_ns != stamps[0]
     assert other.stat().st_mtime_ns == stamps[1]
+
+
+def test_stages_side_by_side_share_the_wall_time_by_their_cpu_time() -> None:
+    clock = iter([10.0, 16.0]).__next__
+    timings = Timings(stages={"render": 1.0}, clock=clock)
+    since = timings.clock()
+    # two renderers and a gatherer on two cores: 12 CPU seconds in 6 s of wall time
+    assert timings.share(since, [{"render": 4.0, "write": 1.0}, {"render": 4.0, "write": 1.0},
+                                 {"scan": 2.0}]) == 16.0
+    assert timings.stages == {"render": 1.0 + 4.0, "write": 1.0, "scan": 1.0}
+    assert sum(timings.stages.values()) == 1.0 + 6.0  # counted once, as the wall time it took
