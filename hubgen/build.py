@@ -211,7 +211,7 @@ def _gather(full: Hub, public: Hub) -> tuple[dict[str, float], Material]:
     seconds it took."""
     start = time.process_time()
     material = affiliate_material(full, public)
-    material.finder  # noqa: B018 - built now, while the pages render
+    material.finder, material.public_lines  # noqa: B018 - made now, while the pages render
     return {"scan": time.process_time() - start}, material
 
 

@@ -174,6 +174,11 @@ class Material:
         """What public material says, normalised as the site is (see `_normalised`)."""
         return list(_normalised(_pieces(self.public)))
 
+    @functools.cached_property
+    def public_lines(self) -> frozenset[bytes]:
+        """Each line of what public material says, in words (see `words`)."""
+        return frozenset(line for _, readable in self.public_normalised for line in readable.split(b"\n"))
+
 
 def _short(needle: Needle) -> bool:
     return not needle.raw and needle.text.count(" ") <= SHORT_WORDS + 1
@@ -333,11 +338,13 @@ def scan_site(site: Path, material: Material | list[Needle], shown: str | None =
     No needle spans a line, so each distinct line of the site is read once: most of a page
     (Material's header, navigation and footer, the items of listings) is the same on many
     pages, and the search index repeats the pages' paragraphs. What is found and public
-    material also says is no leak. Only if anything else is found is the site read again file
-    by file, so that every file holding it is named.
+    material also says is no leak; so a line public material says word for word (most of a
+    page's text) holds nothing to look for. Only if anything else is found is the site read
+    again file by file, so that every file holding it is named.
     """
+    public = material.public_lines if isinstance(material, Material) else frozenset()
     finder = material.finder if isinstance(material, Material) else Finder(material)
-    found = _found_texts(site, finder) if finder else set()
+    found = _found_texts(site, finder, public) if finder else set()
     if found and isinstance(material, Material):
         candidates = Finder(n for n in finder if n.text in found)
         said = candidates.first_found(material.public_normalised)
@@ -376,11 +383,14 @@ def _file_text(name: str, path: str) -> bytes:
     return data
 
 
-def _found_texts(site: Path, finder: Finder) -> set[str]:
-    """The texts of the needles anywhere in the site, each distinct line read once."""
+def _found_texts(site: Path, finder: Finder, public: frozenset[bytes] = frozenset()) -> set[str]:
+    """The texts of the needles anywhere in the site, each distinct line read once, in words
+    only if public material does not say it word for word (`public`)."""
     paths = _outputs(site)
     names = (lowered("\n".join(name for name, _ in paths).encode()), b"")
-    return finder.first_found(itertools.chain([names], _normalised(_distinct_lines(paths))))
+    pieces = ((raw, b"\n".join([line for line in readable.split(b"\n") if line not in public]))
+              for raw, readable in _normalised(_distinct_lines(paths)))
+    return finder.first_found(itertools.chain([names], pieces))
 
 
 def _distinct_lines(paths: list[tuple[str, str]]) -> Iterator[bytes]:

@@ -21,7 +21,7 @@ from hubgen.build import build, scan_built
 from hubgen.config import load_base
 from hubgen.errors import HubError
 from hubgen.project import Project
-from hubgen.scan import Finder, Material, Needle, affiliate_material, scan_site, words
+from hubgen.scan import Finder, Material, Needle, _found_texts, affiliate_material, scan_site, words
 from hubgen.select import select
 from hubgen.validate import check_project
 from tests.conftest import FIXTURES, run_hubgen
@@ -260,6 +260,23 @@ def test_each_needle_is_found_wherever_it_first_appears() -> None:
     assert 0 < len(expected) < len(needles)
     assert any(len(n.split()) <= 3 for n in expected) and any(len(n.split()) > 3 for n in expected)
     assert Finder(needles).first_found(pairs) == expected
+
+
+def test_lines_public_material_says_are_skipped_and_the_rest_searched(tmp_path: Path) -> None:
+    # what is found and public material also says is no leak, so a line public material says
+    # word for word is not searched; beside other words the same needle is found, then excused
+    said = Needle(" supplier audits matter to every buyer ", "content/a.yml: title", False)
+    secret = Needle(" secret plan zeta ", "content/b.yml: title", False)
+    material = Material([said, secret], b"Intro.\nSupplier audits matter to every buyer.\n")
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "a.html").write_text("<h1>Intro</h1>\n<p>Supplier audits matter to every buyer.</p>\n")
+    assert _found_texts(site, material.finder, material.public_lines) == set()
+    assert _found_texts(site, material.finder) == {said.text}
+    (site / "b.html").write_text("<p>Why supplier audits matter to every buyer: secret plan zeta.</p>\n")
+    assert _found_texts(site, material.finder, material.public_lines) == {said.text, secret.text}
+    assert [str(p) for p in scan_site(site, material, "site")] == [
+        'site/b.html: holds affiliate-only material from content/b.yml: title: "secret plan zeta"']
 
 
 def test_a_leak_in_a_line_every_page_shares_names_every_page(built_tiny: Project,
