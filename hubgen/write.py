@@ -7,18 +7,38 @@ import shutil
 from pathlib import Path
 
 
-def _write_if_changed(path: Path, data: bytes) -> bool:
-    """Write `data` to `path` through a temporary file, unless the file already holds it."""
+def _write_if_changed(path: str, data: bytes) -> bool:
+    """Write `data` to `path` unless the file already holds it: a changed file through a
+    temporary file, so that a watching engine never reads half of it; a new one directly (at
+    half the cost: a fresh build writes ten thousand)."""
     try:
-        if path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data:
-            return False
-    except OSError:
-        pass
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(data)
+        with open(path, "rb") as handle:
+            if os.fstat(handle.fileno()).st_size == len(data) and handle.read() == data:
+                return False
+    except FileNotFoundError:
+        with open(path, "wb") as handle:
+            handle.write(data)
+        return True
+    tmp = os.path.join(os.path.dirname(path), f".{os.path.basename(path)}.tmp")
+    with open(tmp, "wb") as handle:
+        handle.write(data)
     os.replace(tmp, path)
     return True
+
+
+def _write_all(root: Path, files: dict[str, bytes]) -> list[str]:
+    """Write each of `files` below `root` if it changed; the paths written, in order."""
+    made: set[str] = set()
+    written = []
+    for rel, data in sorted(files.items()):
+        path = os.path.join(root, rel)
+        folder = os.path.dirname(path)
+        if folder not in made:
+            os.makedirs(folder, exist_ok=True)
+            made.add(folder)
+        if _write_if_changed(path, data):
+            written.append(rel)
+    return written
 
 
 def write_tree(root: Path, files: dict[str, bytes]) -> list[str]:
@@ -27,8 +47,7 @@ def write_tree(root: Path, files: dict[str, bytes]) -> list[str]:
     Returns the paths written, so a live preview knows what changed.
     """
     root.mkdir(parents=True, exist_ok=True)
-    written = [rel for rel, data in sorted(files.items()) if _write_if_changed(root / rel, data)]
-    return written + prune_tree(root, set(files))
+    return _write_all(root, files) + prune_tree(root, set(files))
 
 
 def prune_tree(root: Path, wanted: set[str]) -> list[str]:
@@ -50,7 +69,7 @@ def prune_tree(root: Path, wanted: set[str]) -> list[str]:
 
 def write_files(root: Path, files: dict[str, bytes], removed: set[str] = frozenset()) -> list[str]:
     """Write some files below `root` (unchanged ones untouched) and delete `removed` ones."""
-    written = [rel for rel, data in sorted(files.items()) if _write_if_changed(root / rel, data)]
+    written = _write_all(root, files)
     for rel in sorted(removed):
         if (root / rel).is_file():
             (root / rel).unlink()
