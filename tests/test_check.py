@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import time
 
 import pytest
@@ -395,3 +396,4 @@ def test_a_large_hub_checked_in_two_processes_gives_the_same_hub_and_problems(
     assert len(found) == 2 and found[0].startswith("content/clauses/new-clause.yml:1:1: wording:")
     monkeypatch.setattr(hubgen.validate, "PARALLEL_FROM", 10**9)
     assert problems(tiny) == found
+    assert gc.isenabled()  # the collector, paused while files load, runs again
