@@ -300,6 +300,8 @@ def bench_size(n: int, work: Path, with_preview: bool, with_check: bool) -> dict
     result["engine affiliates s"] = inside["engine:affiliates"]
     own = sum(v for k, v in inside.items() if not k.startswith("engine") and k != "total")
     result["hubgen own s (in the build)"] = own
+    result["stages in the build"] = {k: v for k, v in inside.items()
+                                     if not k.startswith("engine") and k != "total"}
     plain_site = work / f"plain-{n}"
     shutil.rmtree(plain_site, ignore_errors=True)
     result["plain engine s"], _ = measured([sys.executable, "-m", "mkdocs", "build", "-q", "-f",
@@ -343,6 +345,15 @@ def report(results: list[dict], started: dt.datetime, took: float) -> str:
             f"| {f(r['plain engine s'])} s | **{f(r['build ratio'])}** | {f(r['engine public s'])} / "
             f"{f(r['engine affiliates s'])} s | {f(r['hubgen own s (in the build)'])} s "
             f"| **{r['hubgen share']:.1%}** | {f(r['peak memory MB'], 0)} MB |")
+    stages = ("load+validate", "select", "render", "write", "scan", "headers")
+    lines += ["", "hubgen's own stages inside the build. Stages that run side by side in several "
+              "processes (the render children, and the scan's gathering in the build process) share "
+              "the wall time they took in proportion to their CPU time, so the stages add up to the "
+              "time hubgen worked and none is counted twice:", "",
+              "| N | " + " | ".join(stages) + " |", "|---" * (len(stages) + 1) + "|"]
+    for r in results:
+        s = r["stages in the build"]
+        lines.append(f"| {r['N']:,} | " + " | ".join(f"{f(s.get(k, 0.0))} s" for k in stages) + " |")
     lines += ["", "hubgen's stages, one after the other in one process (both variants):", "",
               "| N | load | validate | select | render | write | scan |", "|---|---|---|---|---|---|---|"]
     for r in results:

@@ -51,6 +51,9 @@ def test_small_benchmark_run_reports_every_figure(tmp_path: Path) -> None:
                  "engine public s", "engine affiliates s", "check s (median of 3)"):
         assert figures[name] > 0, name
     assert set(figures["stages"]) == {"load", "validate", "select", "render", "write", "scan"}
+    inside = figures["stages in the build"]
+    assert set(inside) == {"load+validate", "select", "render", "write", "scan", "headers"}
+    assert abs(sum(inside.values()) - figures["hubgen own s (in the build)"]) < 1e-6
     assert figures["public"]["pages"] > 100 and figures["affiliates"]["pages"] > figures["public"]["pages"]
     assert figures["search"]["search ready ms"] > 0 and figures["search"]["query ms (median of 7)"] > 0
     # the proposed search, measured on the same site: its index, and answers in Chromium
