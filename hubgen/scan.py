@@ -34,9 +34,11 @@ SHORT_WORDS = 3        # needles this short are dropped once found (see Finder)
 
 # Inline elements sit inside a sentence and vanish; every other tag ends a run of text.
 _INLINE = rb"(?:a|abbr|b|cite|code|del|em|i|ins|kbd|mark|q|s|small|span|strong|sub|sup|time|u)\b"
-# (a tag holds no `<`: one never closed cannot make each search read on to the end of the text)
-_INLINE_TAG = re.compile(rb"</?" + _INLINE + rb"[^<>\x00]*>", re.I)
-_TAG = re.compile(rb"<[^<>\x00]*>")
+# (a tag holds no `<`: one never closed cannot make each search read on to the end of the text;
+# nor a line break: distinct lines of many files come in no set order, and the text of one must
+# never vanish into a tag opened on another; a tag written over lines leaves its words as text)
+_INLINE_TAG = re.compile(rb"</?" + _INLINE + rb"[^<>\x00\n]*>", re.I)
+_TAG = re.compile(rb"<[^<>\x00\n]*>")
 # html.unescape's own pattern, on bytes (a named reference is ASCII)
 _REFERENCE = re.compile(rb"&(?:#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[^\t\n\f <&#;\x00\x80-\xff]{1,32};?)")
 _NON_ASCII = re.compile(rb"[\x80-\xff]+")
@@ -350,6 +352,10 @@ def scan_site(site: Path, material: Material | list[Needle], shown: str | None =
         said = candidates.first_found(material.public_normalised)
         finder.ignore(said)
         found -= said
+        if found:
+            # the site leaks, and each file will be named: first set aside every needle public
+            # material says, also those skipped above in lines it says word for word
+            finder.ignore(finder.first_found(material.public_normalised))
     return _problems(site, finder, shown or site.as_posix()) if found else []
 
 

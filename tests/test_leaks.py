@@ -279,6 +279,27 @@ def test_lines_public_material_says_are_skipped_and_the_rest_searched(tmp_path: 
         'site/b.html: holds affiliate-only material from content/b.yml: title: "secret plan zeta"']
 
 
+def test_a_leaking_site_names_only_what_public_material_does_not_say(tmp_path: Path) -> None:
+    # a needle public material says, found only in lines it says word for word, is skipped by
+    # the first reading; the file by file reading that names a real leak must excuse it too
+    said = Needle(" supplier audits matter to every buyer ", "content/a.yml: title", False)
+    secret = Needle(" secret plan zeta ", "content/b.yml: title", False)
+    material = Material([said, secret], b"Intro.\nSupplier audits matter to every buyer.\n")
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "a.html").write_text("<p>Supplier audits matter to every buyer.</p>\n")
+    (site / "b.html").write_text("<p>secret plan zeta</p>\n")
+    assert [str(p) for p in scan_site(site, material, "site")] == [
+        'site/b.html: holds affiliate-only material from content/b.yml: title: "secret plan zeta"']
+
+
+def test_no_text_vanishes_into_a_tag_opened_on_another_line() -> None:
+    # the scan reads the distinct lines of many files in no set order: a tag left open at the
+    # end of one line must not swallow the next lines, whichever file they come from
+    assert b" secret plan zeta " in words(b"<a\n<p>secret plan zeta</p>\n1 > 0")
+    assert b" secret plan zeta " in words(b"<em\nsecret plan zeta\n>")
+
+
 def test_a_leak_in_a_line_every_page_shares_names_every_page(built_tiny: Project,
                                                              public_copy: Path) -> None:
     # the scan reads each distinct line once; a line shared by all pages (a leaking theme
