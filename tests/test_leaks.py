@@ -262,35 +262,39 @@ def test_each_needle_is_found_wherever_it_first_appears() -> None:
     assert Finder(needles).first_found(pairs) == expected
 
 
+SAID = Needle(" supplier audits matter to every buyer ", "content/a.yml: title", False)
+SECRET = Needle(" secret plan zeta ", "content/b.yml: title", False)
+SECRET_REPORTED = 'site/b.html: holds affiliate-only material from content/b.yml: title: "secret plan zeta"'
+
+
+def said_and_secret(site: Path, pages: dict[str, str]) -> Material:
+    """A site of `pages`, and needles: one public material says word for word, one secret."""
+    site.mkdir()
+    for name, text in pages.items():
+        (site / name).write_text(text)
+    return Material([SAID, SECRET], b"Intro.\nSupplier audits matter to every buyer.\n")
+
+
 def test_lines_public_material_says_are_skipped_and_the_rest_searched(tmp_path: Path) -> None:
     # what is found and public material also says is no leak, so a line public material says
     # word for word is not searched; beside other words the same needle is found, then excused
-    said = Needle(" supplier audits matter to every buyer ", "content/a.yml: title", False)
-    secret = Needle(" secret plan zeta ", "content/b.yml: title", False)
-    material = Material([said, secret], b"Intro.\nSupplier audits matter to every buyer.\n")
     site = tmp_path / "site"
-    site.mkdir()
-    (site / "a.html").write_text("<h1>Intro</h1>\n<p>Supplier audits matter to every buyer.</p>\n")
+    material = said_and_secret(
+        site, {"a.html": "<h1>Intro</h1>\n<p>Supplier audits matter to every buyer.</p>\n"})
     assert _found_texts(site, material.finder, material.public_lines) == set()
-    assert _found_texts(site, material.finder) == {said.text}
+    assert _found_texts(site, material.finder) == {SAID.text}
     (site / "b.html").write_text("<p>Why supplier audits matter to every buyer: secret plan zeta.</p>\n")
-    assert _found_texts(site, material.finder, material.public_lines) == {said.text, secret.text}
-    assert [str(p) for p in scan_site(site, material, "site")] == [
-        'site/b.html: holds affiliate-only material from content/b.yml: title: "secret plan zeta"']
+    assert _found_texts(site, material.finder, material.public_lines) == {SAID.text, SECRET.text}
+    assert [str(p) for p in scan_site(site, material, "site")] == [SECRET_REPORTED]
 
 
 def test_a_leaking_site_names_only_what_public_material_does_not_say(tmp_path: Path) -> None:
     # a needle public material says, found only in lines it says word for word, is skipped by
     # the first reading; the file by file reading that names a real leak must excuse it too
-    said = Needle(" supplier audits matter to every buyer ", "content/a.yml: title", False)
-    secret = Needle(" secret plan zeta ", "content/b.yml: title", False)
-    material = Material([said, secret], b"Intro.\nSupplier audits matter to every buyer.\n")
     site = tmp_path / "site"
-    site.mkdir()
-    (site / "a.html").write_text("<p>Supplier audits matter to every buyer.</p>\n")
-    (site / "b.html").write_text("<p>secret plan zeta</p>\n")
-    assert [str(p) for p in scan_site(site, material, "site")] == [
-        'site/b.html: holds affiliate-only material from content/b.yml: title: "secret plan zeta"']
+    material = said_and_secret(site, {"a.html": "<p>Supplier audits matter to every buyer.</p>\n",
+                                      "b.html": "<p>secret plan zeta</p>\n"})
+    assert [str(p) for p in scan_site(site, material, "site")] == [SECRET_REPORTED]
 
 
 def test_no_text_vanishes_into_a_tag_opened_on_another_line() -> None:
