@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from hubgen.errors import HubError
 from hubgen.project import Project
 from hubgen.render import HubView, md_text, render_pages
 from hubgen.select import select
@@ -64,3 +65,31 @@ def test_public_variant_renders_only_public_pages(tiny: Project) -> None:
 ])
 def test_plain_text_cannot_become_markup(text: str, expected: str) -> None:
     assert md_text(text) == expected
+
+
+def test_a_macro_error_names_its_line_in_the_macros_file(tiny: Project) -> None:
+    # the macros are made once for all pages as deep; an error in one still points at its line
+    macros = tiny.templates / "pages/_macros.md.j2"
+    lines = macros.read_text().splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("{% macro link_item")) + 1
+    macros.write_text("\n".join([*lines[:at], "{{ link.no_such_field }}", *lines[at:]]) + "\n")
+    hub, _ = check_project(tiny)
+    with pytest.raises(HubError) as failure:
+        render_pages(HubView(select(hub, "public"), "public", TODAY), tiny.templates)
+    [line] = failure.value.lines()
+    assert line.startswith(f"templates/pages/_macros.md.j2:{at + 1}:1: template error while rendering "), line
+
+
+def test_templates_of_ones_own_may_do_without_the_macros(tiny: Project) -> None:
+    pages = tiny.templates / "pages"
+    (pages / "_macros.md.j2").unlink()
+    for template in pages.glob("*.md.j2"):
+        template.write_text("# {{ here }}\n")
+    (pages / "themes.md.j2").write_text("{{ m.badge(x) }}\n")
+    hub, _ = check_project(tiny)
+    view = HubView(select(hub, "public"), "public", TODAY)
+    with pytest.raises(HubError, match="'m' is undefined"):
+        render_pages(view, tiny.templates)
+    (pages / "themes.md.j2").write_text("# Themes\n")
+    assert {p.path: p.text for p in render_pages(view, tiny.templates)}["tools/qa-tool.md"] == \
+        "# tools/qa-tool.md\n"
