@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-from hubgen.child import release_memory, side_by_side
+from hubgen.child import Shares, release_memory, side_by_side
 from hubgen.config import dump_config, load_base, site_url_for, variant_config
 from hubgen.errors import HubError
 from hubgen.feeds import atom_feed, webinar_files
-from hubgen.headers import write_site_headers
+from hubgen.headers import SITE_FILES, PageScripts, write_site_headers
 from hubgen.project import Project, Variant
 from hubgen.render import HubView, Renderer, render_pages
 from hubgen.scan import Material, affiliate_material, scan_site
@@ -29,8 +29,9 @@ from hubgen.write import prune_tree, read_tree, replace_dir, write_files
 # The affiliate engine has the most pages and starts first: the build lasts as long as it
 # does, so on a machine with few cores the public engine yields to it.
 NICE: dict[Variant, int] = {"affiliates": 0, "public": 5}
-RENDER_PARTS = min(2, os.cpu_count() or 1)
+RENDER_CHILDREN = min(2, os.cpu_count() or 1)
 SPLIT_FROM = 500  # records; below, a second process costs more than it saves
+PIECE_PAGES = 200  # pages a render child takes at a time (see `_render_share`)
 
 
 @dataclass
@@ -81,12 +82,18 @@ def generate(project: Project, view: HubView, base: dict, only: set[str] | None 
     """Every file of one variant's generated project, in memory, from the variant's view
     (with `only`, just those pages, plus the small files made from all records; the preview
     leaves the calendars out when no webinar changed)."""
-    selected, variant = view.hub, view.variant
     pages = render_pages(view, project.templates, only)
-    files = {f"docs/{p.path}": p.text.encode("utf-8") for p in pages}
+    return {**{f"docs/{p.path}": p.text.encode("utf-8") for p in pages},
+            **small_files(project, view, base, calendars)}
+
+
+def small_files(project: Project, view: HubView, base: dict, calendars: bool = True) -> dict[str, bytes]:
+    """The files of a variant's generated project that are not pages: feed, calendars, assets,
+    theme overrides and mkdocs.yml."""
+    selected, variant = view.hub, view.variant
     site_url = site_url_for(selected, variant)
     stamp = dt.datetime.fromtimestamp(source_epoch(selected), dt.UTC)
-    files["docs/feed.xml"] = atom_feed(view, site_url, stamp)
+    files = {"docs/feed.xml": atom_feed(view, site_url, stamp)}
     if calendars:
         files.update({f"docs/{k}": v for k, v in webinar_files(view, site_url, stamp).items()})
     files.update({f"docs/assets/{k}": v for k, v in read_tree(project.templates / "assets").items()})
@@ -123,30 +130,37 @@ def build(project: Project, variants: tuple[Variant, ...], timings: Timings | No
     base = load_base(project)
     running: dict[Variant, tuple] = {}
     try:
-        # the hub lives until the engines start and is never garbage: collections need not walk it
+        # the hub holds no cycles: the collector need not walk it, now or when it is let go
         gc.freeze()
         start = timings.add("load+validate", start)
         day = today()
         selected = {v: select(hub, v) for v in variants}
         start = timings.add("select", start)
-        # once, here, rather than in every child: the templates compiled, the tables pages share
+        # once, here, rather than in every child: the templates compiled, each variant's plan
+        # of pages (the other tables pages share are worked out by the children that need them)
         Renderer(project.templates).compile_all()
-        views = {v: HubView(selected[v], v, day).warm() for v in variants}
+        views = {v: HubView(selected[v], v, day) for v in variants}
+        shares = Shares([len(_pieces(view)) for view in views.values()])
+        children = RENDER_CHILDREN if max(len(v.records) for v in selected.values()) >= SPLIT_FROM else 1
         start = timings.add("render", start)
-        # every page of every variant, split between child processes (whose memory goes back
-        # before the engines grow); meanwhile this process gathers what the scan looks for
-        parts = RENDER_PARTS if max(len(v.records) for v in selected.values()) >= SPLIT_FROM else 1
+        # every page of every variant, rendered and written by child processes taking pieces
+        # until none is left (their memory goes back before the engines grow); meanwhile this
+        # process gathers what the scan looks for
         gather = partial(_gather, hub, selected["public"]) if "public" in variants else None
+        earlier = [v for v in variants if project.build_dir(v).exists()]  # what may need pruning
         done, gathered = side_by_side(
-            [partial(_render_part, project, views, base, part, parts) for part in range(parts)], gather)
+            [partial(_render_share, project, views, base, shares, i % len(views)) for i in range(children)],
+            gather)
         start = timings.share(start, [spent for spent, _ in done] + ([gathered[0]] if gathered else []))
         material = gathered[1] if gathered else None
-        for variant in variants:
-            prune_tree(project.build_dir(variant), {path for _, made in done for path in made[variant]})
+        for variant in earlier:
+            prune_tree(project.build_dir(variant),
+                       {path for _, made in done for path in made.get(variant, ())})
         urls = {v: site_url_for(hub, v) for v in variants}
         epochs = {v: source_epoch(selected[v]) for v in variants}
+        # freed as their counts of references fall (the hub holds no cycles; still frozen, the
+        # collector does not walk a million objects to find that out)
         del hub, selected, views
-        gc.unfreeze()
         release_memory()
         start = timings.add("write", start)
         for variant in sorted(variants, key=lambda v: v != "affiliates"):
@@ -159,16 +173,23 @@ def build(project: Project, variants: tuple[Variant, ...], timings: Timings | No
                           log)
             timings.stages[f"engine:{variant}"] = time.perf_counter() - started
             start = time.perf_counter()
-            write_site_headers(staging, variant, urls[variant])
+            if variant != "public":
+                write_site_headers(staging, variant, urls[variant])
+                timings.add("headers", start)
+                continue
+            # the output is what is published: every file of it is read (the generated project
+            # is its input, filtered by construction; `hubgen scan` reads either), and the
+            # inline scripts the headers allow are taken from the pages as they are read
+            assert material is not None
+            shown, scripts = project.shown(project.site_dir("public")), PageScripts()
+            leaks = scan_site(staging, material, shown, read=scripts.saw)
+            start = timings.add("scan", start)
+            write_site_headers(staging, variant, urls[variant], scripts)
             start = timings.add("headers", start)
-            if variant == "public":
-                # the output is what is published: every file of it is read (the generated
-                # project is its input, filtered by construction; `hubgen scan` reads either)
-                assert material is not None
-                leaks = scan_site(staging, material, project.shown(project.site_dir("public")))
-                start = timings.add("scan", start)
-                if leaks:
-                    raise HubError(leaks)
+            leaks += scan_site(staging, material, shown, files=SITE_FILES)
+            start = timings.add("scan", start)
+            if leaks:
+                raise HubError(leaks)
         for variant, (_, staging, _, _) in running.items():
             replace_dir(staging, project.site_dir(variant))
     finally:
@@ -185,24 +206,38 @@ def build(project: Project, variants: tuple[Variant, ...], timings: Timings | No
             for v in variants]
 
 
-def _render_part(project: Project, views: dict[Variant, HubView], base: dict, part: int,
-                 parts: int) -> tuple[dict[str, float], dict[Variant, set[str]]]:
-    """Render and write every `parts`-th page of each variant, from the `part`-th (the last
-    part, which has fewer listings, also writes the feeds, calendars, assets and mkdocs.yml);
-    returns the CPU seconds each stage took and the paths of the files made, by variant."""
+def _pieces(view: HubView) -> list[slice | None]:
+    """A variant's work in pieces: its small files (None), then its pages, PIECE_PAGES at a
+    time in the order of its plan."""
+    return [None, *(slice(i, i + PIECE_PAGES) for i in range(0, len(view.plan), PIECE_PAGES))]
+
+
+def _render_share(project: Project, views: dict[Variant, HubView], base: dict, shares: Shares,
+                  mine: int) -> tuple[dict[str, float], dict[Variant, set[str]]]:
+    """Render and write pieces (see `_pieces`) until none is left, starting with those of the
+    `mine`-th variant; returns the CPU seconds each stage took and the paths of the files
+    made, by variant."""
     timings = Timings(clock=time.process_time)
     made: dict[Variant, set[str]] = {}
-    for variant, view in views.items():
+    order = list(views)
+    # a renderer to each variant: the pieces it keeps for many pages (see `once`) are its own
+    renderers = {variant: Renderer(project.templates) for variant in order}
+    pieces = [_pieces(views[variant]) for variant in order]
+    while (taken := shares.take(mine)) is not None:
         start = time.process_time()
-        only = {path for _, path, _ in view.plan[part::parts]} if parts > 1 else None
-        last = part == parts - 1
-        files = generate(project, view, base, only=only, calendars=last)
-        if not last:
-            files = {k: v for k, v in files.items() if k.startswith("docs/") and k[5:] in (only or ())}
+        variant = order[taken[0]]
+        view = views[variant]
+        piece = pieces[taken[0]][taken[1]]
+        if piece is None:
+            files = small_files(project, view, base)
+        else:
+            page = renderers[variant].page
+            files = {f"docs/{path}": page(template, path, view, **context).text.encode("utf-8")
+                     for template, path, context in view.plan[piece]}
         start = timings.add("render", start)
         write_files(project.build_dir(variant), files)
         timings.add("write", start)
-        made[variant] = set(files)
+        made.setdefault(variant, set()).update(files)
     return timings.stages, made
 
 

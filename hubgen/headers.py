@@ -9,7 +9,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from hubgen.project import Variant
@@ -30,22 +30,36 @@ def inline_scripts(page: bytes) -> Iterator[bytes]:
             yield piece[end + 1:close]
 
 
-def inline_script_hashes(site: Path) -> list[str]:
-    """CSP source expressions for every distinct inline script of the site's pages (read as
-    UTF-8 bytes, which is what the browser hashes)."""
-    scripts = set()
+class PageScripts(set[bytes]):
+    """The distinct inline scripts of the pages shown to it (`saw(name, data)`), for a caller
+    that reads every file of a site anyway (the leak scan)."""
+
+    def saw(self, name: str, data: bytes) -> None:
+        if name.endswith(".html"):
+            self.update(inline_scripts(data))
+
+
+def page_scripts(site: Path) -> PageScripts:
+    """The distinct inline scripts of the site's pages."""
+    scripts = PageScripts()
     for folder, _, files in os.walk(site):
         for name in files:
             if name.endswith(".html"):
                 with open(os.path.join(folder, name), "rb") as page:
-                    scripts.update(inline_scripts(page.read()))
+                    scripts.saw(name, page.read())
+    return scripts
+
+
+def script_hashes(scripts: Iterable[bytes]) -> list[str]:
+    """CSP source expressions for these scripts (UTF-8 bytes, which is what the browser hashes)."""
     return sorted("'sha256-" + base64.b64encode(hashlib.sha256(s).digest()).decode("ascii") + "'"
-                  for s in scripts)
+                  for s in set(scripts))
 
 
-def content_security_policy(site: Path) -> str:
-    """A policy Material's pages work under: everything from the site itself, nothing else."""
-    scripts = " ".join(["'self'", *inline_script_hashes(site)])
+def content_security_policy(site: Path, scripts: Iterable[bytes] | None = None) -> str:
+    """A policy Material's pages work under: everything from the site itself, nothing else;
+    inline scripts are allowed by hash, those of the site's pages unless `scripts` are given."""
+    scripts = " ".join(["'self'", *script_hashes(page_scripts(site) if scripts is None else scripts)])
     return "; ".join([
         "default-src 'self'",
         f"script-src {scripts}",
@@ -62,10 +76,11 @@ def content_security_policy(site: Path) -> str:
     ])
 
 
-def security_headers(site: Path, variant: Variant) -> list[tuple[str, str]]:
-    """The headers every response of the site carries, in order."""
+def security_headers(site: Path, variant: Variant, scripts: Iterable[bytes] | None = None
+                     ) -> list[tuple[str, str]]:
+    """The headers every response of the site carries, in order (see `content_security_policy`)."""
     headers = [
-        ("Content-Security-Policy", content_security_policy(site)),
+        ("Content-Security-Policy", content_security_policy(site, scripts)),
         ("X-Content-Type-Options", "nosniff"),
         ("X-Frame-Options", "DENY"),
         ("Referrer-Policy", "no-referrer" if variant == "affiliates" else "strict-origin-when-cross-origin"),
@@ -116,7 +131,12 @@ def nginx_snippet(headers: list[tuple[str, str]]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_site_headers(site: Path, variant: Variant, site_url: str | None) -> None:
-    """Add `_headers` and `robots.txt` to a freshly built site."""
-    (site / "_headers").write_text(headers_file(security_headers(site, variant)), encoding="utf-8")
+SITE_FILES = ("_headers", "robots.txt")  # what `write_site_headers` adds
+
+
+def write_site_headers(site: Path, variant: Variant, site_url: str | None,
+                       scripts: Iterable[bytes] | None = None) -> None:
+    """Add `_headers` and `robots.txt` to a freshly built site (with the hashes of `scripts`, if
+    given, rather than of the inline scripts its pages are read for)."""
+    (site / "_headers").write_text(headers_file(security_headers(site, variant, scripts)), encoding="utf-8")
     (site / "robots.txt").write_text(robots_txt(variant, site_url), encoding="utf-8")

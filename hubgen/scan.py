@@ -334,8 +334,12 @@ def _public_text(public: Hub) -> bytes:
     return "\n".join(texts).encode()  # a line each: no phrase runs from one text into the next
 
 
-def scan_site(site: Path, material: Material | list[Needle], shown: str | None = None) -> list[Problem]:
-    """One problem per output file and affiliate-only source that leaked into it.
+def scan_site(site: Path, material: Material | list[Needle], shown: str | None = None, *,
+              files: Iterable[str] | None = None, read: Callable[[str, bytes], Any] | None = None
+              ) -> list[Problem]:
+    """One problem per output file and affiliate-only source that leaked into it: of every file
+    of `site`, or of `files` (paths inside it) only. `read(name, data)` sees each file's bytes
+    as they are read, for work that would otherwise read them again (see `hubgen.headers`).
 
     No needle spans a line, so each distinct line of the site is read once: most of a page
     (Material's header, navigation and footer, the items of listings) is the same on many
@@ -346,7 +350,8 @@ def scan_site(site: Path, material: Material | list[Needle], shown: str | None =
     """
     public = material.public_lines if isinstance(material, Material) else frozenset()
     finder = material.finder if isinstance(material, Material) else Finder(material)
-    found = _found_texts(site, finder, public) if finder else set()
+    paths = _outputs(site) if files is None else [(name, os.path.join(site, name)) for name in files]
+    found = _found_texts(paths, finder, public, read) if finder else set()
     if found and isinstance(material, Material):
         candidates = Finder(n for n in finder if n.text in found)
         said = candidates.first_found(material.public_normalised)
@@ -356,7 +361,7 @@ def scan_site(site: Path, material: Material | list[Needle], shown: str | None =
             # the site leaks, and each file will be named: first set aside every needle public
             # material says, also those skipped above in lines it says word for word
             finder.ignore(finder.first_found(material.public_normalised))
-    return _problems(site, finder, shown or site.as_posix()) if found else []
+    return _problems(paths, finder, shown or site.as_posix()) if found else []
 
 
 CHUNK = 1 << 20  # bytes normalised at a time: a 60 MB search index is not copied whole 8 times
@@ -374,11 +379,13 @@ def _outputs(site: Path) -> list[tuple[str, str]]:
     return sorted(found, key=lambda item: (".json" in item[0], item[0]))
 
 
-def _file_text(name: str, path: str) -> bytes:
+def _file_text(name: str, path: str, read: Callable[[str, bytes], Any] | None = None) -> bytes:
     """An output file's bytes: gzip opened, JSON reduced to its strings (one per line), and
     the blocks of the HTML in those strings (`</p> <p>`) on lines of their own, as on a page."""
     with open(path, "rb") as handle:
         data = handle.read()
+    if read is not None:
+        read(name, data)
     if name.endswith(".gz"):
         with contextlib.suppress(OSError, EOFError):
             data = gzip.decompress(data)
@@ -389,17 +396,18 @@ def _file_text(name: str, path: str) -> bytes:
     return data
 
 
-def _found_texts(site: Path, finder: Finder, public: frozenset[bytes] = frozenset()) -> set[str]:
-    """The texts of the needles anywhere in the site, each distinct line read once, in words
-    only if public material does not say it word for word (`public`)."""
-    paths = _outputs(site)
+def _found_texts(paths: list[tuple[str, str]], finder: Finder, public: frozenset[bytes] = frozenset(),
+                 read: Callable[[str, bytes], Any] | None = None) -> set[str]:
+    """The texts of the needles anywhere in the files `paths` (see `_outputs`), each distinct
+    line read once, in words only if public material does not say it word for word (`public`)."""
     names = (lowered("\n".join(name for name, _ in paths).encode()), b"")
     pieces = ((raw, b"\n".join([line for line in readable.split(b"\n") if line not in public]))
-              for raw, readable in _normalised(_distinct_lines(paths)))
+              for raw, readable in _normalised(_distinct_lines(paths, read)))
     return finder.first_found(itertools.chain([names], pieces))
 
 
-def _distinct_lines(paths: list[tuple[str, str]]) -> Iterator[bytes]:
+def _distinct_lines(paths: list[tuple[str, str]], read: Callable[[str, bytes], Any] | None = None
+                    ) -> Iterator[bytes]:
     """The lines of the files not seen in an earlier one, about CHUNK bytes at a time."""
     seen: set[bytes] = set()
     batch: list[bytes] = []
@@ -407,7 +415,8 @@ def _distinct_lines(paths: list[tuple[str, str]]) -> Iterator[bytes]:
     for name, path in paths:
         if name.endswith("/"):
             continue
-        lines = set(_file_text(name, path).split(b"\n"))
+        data = _file_text(name, path, read)
+        lines = set(data.split(b"\n"))
         lines -= seen
         seen |= lines
         batch += lines
@@ -422,9 +431,9 @@ def _normalised(pieces: Iterable[bytes]) -> Iterator[tuple[bytes, bytes]]:
     return ((lowered(piece), words(piece)) for piece in pieces)
 
 
-def _problems(site: Path, finder: Finder, prefix: str) -> list[Problem]:
+def _problems(paths: list[tuple[str, str]], finder: Finder, prefix: str) -> list[Problem]:
     problems = set()
-    for rel, path in _outputs(site):
+    for rel, path in paths:
         hits = list(finder.find(lowered(rel.encode()), b""))
         if not rel.endswith("/"):
             for piece in _pieces(_file_text(rel, path)):

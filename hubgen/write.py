@@ -9,16 +9,23 @@ from pathlib import Path
 
 def _write_if_changed(path: str, data: bytes) -> bool:
     """Write `data` to `path` unless the file already holds it: a changed file through a
-    temporary file, so that a watching engine never reads half of it; a new one directly (at
-    half the cost: a fresh build writes ten thousand)."""
+    temporary file, so that a watching engine never reads half of it; a new one directly, in
+    as few system calls as can be (a fresh build writes twenty thousand)."""
     try:
-        with open(path, "rb") as handle:
-            if os.fstat(handle.fileno()).st_size == len(data) and handle.read() == data:
-                return False
-    except FileNotFoundError:
-        with open(path, "wb") as handle:
-            handle.write(data)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    except FileExistsError:
+        pass
+    else:
+        try:
+            written = memoryview(data)
+            while written:
+                written = written[os.write(fd, written):]
+        finally:
+            os.close(fd)
         return True
+    with open(path, "rb") as handle:
+        if os.fstat(handle.fileno()).st_size == len(data) and handle.read() == data:
+            return False
     tmp = os.path.join(os.path.dirname(path), f".{os.path.basename(path)}.tmp")
     with open(tmp, "wb") as handle:
         handle.write(data)

@@ -5,15 +5,17 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+from functools import partial
 from pathlib import Path
 
 import pytest
 
 import hubgen.build
 from hubgen.build import Timings, build
-from hubgen.child import forked
+from hubgen.child import Shares, forked, side_by_side
 from hubgen.config import parse_generated
 from hubgen.errors import HubError
+from hubgen.headers import content_security_policy, page_scripts, parse_headers_file
 from hubgen.project import Project
 from tests.conftest import run_hubgen, write
 
@@ -216,10 +218,29 @@ def test_rendering_in_parts_makes_the_same_project(tiny: Project, tmp_path: Path
     stale = tiny.build_dir("affiliates") / "docs/tools/removed-record.md"
     stale.write_text("left from an earlier build")
     monkeypatch.setattr(hubgen.build, "SPLIT_FROM", 0)
-    monkeypatch.setattr(hubgen.build, "RENDER_PARTS", 3)
+    monkeypatch.setattr(hubgen.build, "RENDER_CHILDREN", 3)
+    monkeypatch.setattr(hubgen.build, "PIECE_PAGES", 2)
     build(tiny, ("public", "affiliates"))
     assert {v: tree_digest(tiny.build_dir(v)) for v in ("public", "affiliates")} == whole
     assert not stale.exists()
+
+
+def test_shares_give_each_piece_once_own_list_first_then_the_others_from_the_back() -> None:
+    shares = Shares([3, 2])
+    taken = [shares.take(1), shares.take(1), shares.take(1), shares.take(0)]
+    assert taken == [(1, 0), (1, 1), (0, 2), (0, 0)]
+    assert [shares.take(1), shares.take(0), shares.take(0)] == [(0, 1), None, None]
+    # children forked after the shares were made take from the same counters
+    shares = Shares([50, 50])
+    taken, _ = side_by_side([partial(_take_all, shares, mine) for mine in (0, 1, 0)])
+    assert sorted(p for pieces in taken for p in pieces) == [(k, i) for k in (0, 1) for i in range(50)]
+
+
+def _take_all(shares: Shares, mine: int) -> list[tuple[int, int]]:
+    taken = []
+    while (piece := shares.take(mine)) is not None:
+        taken.append(piece)
+    return taken
 
 
 def test_a_crash_in_a_child_process_is_not_silent() -> None:
@@ -267,3 +288,13 @@ def test_stages_side_by_side_share_the_wall_time_by_their_cpu_time() -> None:
                                  {"scan": 2.0}]) == 16.0
     assert timings.stages == {"render": 1.0 + 4.0, "write": 1.0, "scan": 1.0}
     assert sum(timings.stages.values()) == 1.0 + 6.0  # counted once, as the wall time it took
+
+
+def test_the_public_headers_allow_the_inline_scripts_its_pages_hold(built_tiny: Project) -> None:
+    # the build takes them from the pages as the leak scan reads them; `hubgen headers` reads
+    # the pages itself: both must allow the same scripts, and only those
+    site = built_tiny.site_dir("public")
+    rule = dict(parse_headers_file((site / "_headers").read_text())["/*"])
+    scripts = page_scripts(site)
+    assert scripts and rule["Content-Security-Policy"] == content_security_policy(site)
+    assert rule["Content-Security-Policy"].count("'sha256-") == len(scripts)

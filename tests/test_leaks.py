@@ -21,7 +21,7 @@ from hubgen.build import build, scan_built
 from hubgen.config import load_base
 from hubgen.errors import HubError
 from hubgen.project import Project
-from hubgen.scan import Finder, Material, Needle, _found_texts, affiliate_material, scan_site, words
+from hubgen.scan import Finder, Material, Needle, _found_texts, _outputs, affiliate_material, scan_site, words
 from hubgen.select import select
 from hubgen.validate import check_project
 from tests.conftest import FIXTURES, run_hubgen
@@ -281,11 +281,24 @@ def test_lines_public_material_says_are_skipped_and_the_rest_searched(tmp_path: 
     site = tmp_path / "site"
     material = said_and_secret(
         site, {"a.html": "<h1>Intro</h1>\n<p>Supplier audits matter to every buyer.</p>\n"})
-    assert _found_texts(site, material.finder, material.public_lines) == set()
-    assert _found_texts(site, material.finder) == {SAID.text}
+    assert _found_texts(_outputs(site), material.finder, material.public_lines) == set()
+    assert _found_texts(_outputs(site), material.finder) == {SAID.text}
     (site / "b.html").write_text("<p>Why supplier audits matter to every buyer: secret plan zeta.</p>\n")
-    assert _found_texts(site, material.finder, material.public_lines) == {SAID.text, SECRET.text}
+    assert _found_texts(_outputs(site), material.finder, material.public_lines) == {SAID.text, SECRET.text}
     assert [str(p) for p in scan_site(site, material, "site")] == [SECRET_REPORTED]
+
+
+def test_a_scan_of_some_files_reads_only_those_and_shows_each_to_its_reader(tmp_path: Path) -> None:
+    # the build scans the site, then the `_headers` and `robots.txt` it adds after; what the
+    # first scan reads, the headers' inline scripts are taken from
+    site = tmp_path / "site"
+    material = said_and_secret(site, {"a.html": "<p>secret plan zeta</p><script>go()</script>\n",
+                                      "robots.txt": "secret plan zeta\n"})
+    read: dict[str, bytes] = {}
+    assert len(scan_site(site, material, "site", read=read.__setitem__)) == 2
+    assert read == {"a.html": (site / "a.html").read_bytes(), "robots.txt": b"secret plan zeta\n"}
+    assert [str(p) for p in scan_site(site, material, "site", files=["robots.txt"])] == [
+        SECRET_REPORTED.replace("b.html", "robots.txt")]
 
 
 def test_a_leaking_site_names_only_what_public_material_does_not_say(tmp_path: Path) -> None:
