@@ -333,8 +333,8 @@ class Renderer:
         up = relative("", here)
         memo = self.memo
 
-        def href(target: str) -> str:
-            return up + target
+        def href(target: str | Entry) -> str:
+            return up + (target if isinstance(target, str) else page_path(target))
 
         def once(key: tuple, make: Callable[..., str], *args: Any) -> str:
             """`make(*args)`, made the first time a page as deep asks for `key` and kept:
