@@ -17,7 +17,7 @@ from hubgen.child import Shares, release_memory, side_by_side
 from hubgen.config import dump_config, load_base, site_url_for, variant_config
 from hubgen.errors import HubError
 from hubgen.feeds import atom_feed, webinar_files
-from hubgen.headers import SITE_FILES, PageScripts, write_site_headers
+from hubgen.headers import SITE_FILES, PageScripts, page_scripts, write_site_headers
 from hubgen.project import Project, Variant
 from hubgen.render import HubView, Renderer, render_pages
 from hubgen.scan import Material, affiliate_material, scan_site
@@ -174,7 +174,8 @@ def build(project: Project, variants: tuple[Variant, ...], timings: Timings | No
             timings.stages[f"engine:{variant}"] = time.perf_counter() - started
             start = time.perf_counter()
             if variant != "public":
-                write_site_headers(staging, variant, urls[variant])
+                # the last engine has ended: its pages are read on every core
+                write_site_headers(staging, variant, urls[variant], page_scripts(staging, RENDER_CHILDREN))
                 timings.add("headers", start)
                 continue
             # the output is what is published: every file of it is read (the generated project

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 import hubgen.build
+import hubgen.headers
 from hubgen.build import Timings, build
 from hubgen.child import Shares, forked, side_by_side
 from hubgen.config import parse_generated
@@ -298,3 +299,11 @@ def test_the_public_headers_allow_the_inline_scripts_its_pages_hold(built_tiny: 
     scripts = page_scripts(site)
     assert scripts and rule["Content-Security-Policy"] == content_security_policy(site)
     assert rule["Content-Security-Policy"].count("'sha256-") == len(scripts)
+
+
+def test_pages_read_for_scripts_by_two_processes_give_the_same_scripts(
+        built_tiny: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    site = built_tiny.site_dir("affiliates")
+    alone = page_scripts(site)
+    monkeypatch.setattr(hubgen.headers, "PARALLEL_FROM", 0)
+    assert alone and page_scripts(site, processes=2) == alone
