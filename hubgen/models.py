@@ -243,6 +243,11 @@ class Record(Model):
         """Problems that involve more than one field: (location, message)."""
         return []
 
+    def part(self, name: str) -> Any:
+        """The field `name` if this type of record has one, else None (pydantic answers a
+        `getattr` of a field the model lacks slowly, through an exception)."""
+        return getattr(self, name) if name in type(self).model_fields else None
+
     def own_links(self) -> list[tuple[str, Link]]:
         """Every link of the record with its field name, in page order."""
         return [("links", link) for link in self.links]

@@ -312,11 +312,11 @@ def _affiliate_parts(entry: Entry, add: Any) -> None:
         if link.audience == "affiliates":
             add(f"{entry.path}: links[{index}]", link)
     for name in ("registration", "recording", "slides"):
-        link = getattr(record, name, None)
+        link = record.part(name)
         if link is not None and link.audience == "affiliates":
             add(f"{entry.path}: {name}", link)
     for name in ("sessions", "sections"):
-        for index, part in enumerate(getattr(record, name, None) or []):
+        for index, part in enumerate(record.part(name) or []):
             if part.audience == "affiliates":
                 add(f"{entry.path}: {name}[{index}]", part)
 
@@ -401,7 +401,7 @@ def _found_texts(paths: list[tuple[str, str]], finder: Finder, public: frozenset
     """The texts of the needles anywhere in the files `paths` (see `_outputs`), each distinct
     line read once, in words only if public material does not say it word for word (`public`)."""
     names = (lowered("\n".join(name for name, _ in paths).encode()), b"")
-    pieces = ((raw, b"\n".join([line for line in readable.split(b"\n") if line not in public]))
+    pieces = ((raw, b"\n".join(set(readable.split(b"\n")).difference(public)))
               for raw, readable in _normalised(_distinct_lines(paths, read)))
     return finder.first_found(itertools.chain([names], pieces))
 

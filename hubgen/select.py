@@ -32,7 +32,7 @@ def _public_record(entry: Entry, visible: dict[str, Entry]) -> Any:
         "affiliate_note": None,
     }
     for name in ("registration", "recording", "slides"):
-        link = getattr(record, name, None)
+        link = record.part(name)
         if link is not None and link.audience != "public":
             update[name] = None
     if entry.type == "events":

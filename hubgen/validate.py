@@ -73,8 +73,9 @@ def check_project(project: Project, *, parallel: bool = True, keep: bool = True
     problems += _stray_files(project)
     settings, _ = _validate_one(project, content / "hub.yml", HubSettings, problems)
     themes = _validate_themes(project, content / "themes.yml", problems)
-    files = [(type_, content / type_ / name) for type_ in TYPES if (content / type_).is_dir()
-             for name in sorted(e.name for e in os.scandir(content / type_) if e.name.endswith(".yml"))]
+    folders = [(type_, content / type_) for type_ in TYPES if (content / type_).is_dir()]
+    files = [(type_, folder / name) for type_, folder in folders
+             for name in sorted(e.name for e in os.scandir(folder) if e.name.endswith(".yml"))]
     known = {f"{type_}/{path.stem}" for type_, path in files}
     theme_ids = [t.id for t in themes] if themes is not None and settings is not None else None
     default = settings.default_audience if settings is not None else "affiliates"
@@ -376,11 +377,11 @@ def resolve_audience(type_: str, record: Record, default: str) -> Record:
     if any(link.audience is None for link in record.links):
         update["links"] = [_with_audience(link, audience) for link in record.links]
     for name in ("registration", "recording", "slides"):
-        link = getattr(record, name, None)
+        link = record.part(name)
         if link is not None and link.audience is None:
             update[name] = _with_audience(link, audience)
     for name in ("sessions", "sections"):
-        parts = getattr(record, name, None) or []
+        parts = record.part(name) or []
         if any(part.audience is None for part in parts):
             update[name] = [_with_audience(part, audience) for part in parts]
     return record.model_copy(update=update) if update else record
