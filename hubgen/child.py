@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 from hubgen.errors import HubError
 
 T = TypeVar("T")
+LOCK_WAIT = 60.0  # seconds: `Shares.take` gives up rather than hang
 U = TypeVar("U")
 
 
@@ -61,7 +62,11 @@ class Shares:
         when every piece has been taken."""
         ends = self._ends
         lists = len(ends) // 2
-        with ends.get_lock():
+        lock = ends.get_lock()
+        # held for microseconds: only a process killed while holding it keeps it
+        if not lock.acquire(timeout=LOCK_WAIT):
+            raise RuntimeError("another hubgen child process died while handing out work")
+        try:
             for k in (mine, *(k for k in range(lists) if k != mine)):
                 front, back = ends[2 * k], ends[2 * k + 1]
                 if front < back:
@@ -70,7 +75,9 @@ class Shares:
                         return k, front
                     ends[2 * k + 1] = back - 1
                     return k, back - 1
-        return None
+            return None
+        finally:
+            lock.release()
 
 
 def _start(work: Callable[[], T]) -> tuple[Any, Any]:

@@ -29,6 +29,9 @@ ToolKind = Literal["guidance", "questionnaire", "template", "training", "ecolabe
 Stage = Literal["pre-tender", "tender", "award", "contract-management", "renewal"]
 
 
+RESERVED_IDS = frozenset({"index"})  # tools/index.md is the tools listing, themes/index.md the themes
+
+
 def id_problem(value: str) -> str | None:
     """Why `value` breaks the id rule, or None when it keeps it."""
     if not 3 <= len(value) <= 80:
@@ -36,6 +39,8 @@ def id_problem(value: str) -> str | None:
     if not ID_RE.match(value):
         return (f"`{value}` is not a valid id; use lowercase letters a-z, digits and single "
                 "hyphens, e.g. `supplier-engagement`")
+    if value in RESERVED_IDS:
+        return f"`{value}` is reserved: it names the listing page of its folder; choose another id"
     return None
 
 
@@ -143,7 +148,8 @@ Url = Annotated[str, AfterValidator(_url),
                 WithJsonSchema({"type": "string", "pattern": "^(https://\\S+|mailto:\\S+@\\S+)$",
                                 "examples": ["https://example.org/guide"]})]
 Id = Annotated[str, AfterValidator(_id),
-               WithJsonSchema({"type": "string", "pattern": ID_PATTERN, "minLength": 3, "maxLength": 80})]
+               WithJsonSchema({"type": "string", "pattern": ID_PATTERN, "minLength": 3, "maxLength": 80,
+                               "not": {"enum": sorted(RESERVED_IDS)}})]
 Ref = Annotated[str, AfterValidator(_ref),
                 WithJsonSchema({"type": "string", "pattern": REF_RE.pattern,
                                 "examples": ["clauses/disclosure-updates"]})]

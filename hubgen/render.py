@@ -339,7 +339,7 @@ class Renderer:
         def once(key: tuple, make: Callable[..., str], *args: Any) -> str:
             """`make(*args)`, made the first time a page as deep asks for `key` and kept:
             a piece that appears on many pages (a record in a list) is rendered once."""
-            key = (up, *key)
+            key = (up, view.variant, *key)  # a renderer may serve several variants
             text = memo.get(key)
             if text is None:
                 text = memo[key] = make(*args)
@@ -370,7 +370,10 @@ class Renderer:
             template = self.env.get_template(MACROS)
         except jinja2.TemplateNotFound:
             return self.env.undefined(name="m")  # templates of one's own may do without
-        return template.make_module(shared)
+        try:
+            return template.make_module(shared)
+        except Exception:  # noqa: BLE001 - as `render` does: the traceback names template lines
+            self.env.handle_exception()
 
 
 def _syntax_problem(exc: jinja2.TemplateSyntaxError, template: str) -> Problem:

@@ -113,6 +113,8 @@ def lowered(data: bytes) -> bytes:
 def _fragments(texts: list[str]) -> Iterator[tuple[int, bytes]]:
     """(index, needle) for the texts: whole short texts; for long ones the first and last words
     of each sentence. A text holding markup is also cut as plain text shows it (escaped)."""
+    if not texts:  # a hub with no affiliate-only text
+        return
     forms = [(i, t) for i, t in enumerate(texts)]
     forms += [(i, html.escape(t, quote=False)) for i, t in enumerate(texts) if "<" in t or "&" in t]
     joined = _readable(b"\x00".join(t.encode() for _, t in forms))
@@ -351,7 +353,13 @@ def scan_site(site: Path, material: Material | list[Needle], shown: str | None =
     public = material.public_lines if isinstance(material, Material) else frozenset()
     finder = material.finder if isinstance(material, Material) else Finder(material)
     paths = _outputs(site) if files is None else [(name, os.path.join(site, name)) for name in files]
-    found = _found_texts(paths, finder, public, read) if finder else set()
+    if finder:
+        found = _found_texts(paths, finder, public, read)
+    else:  # nothing to look for; the reader still sees every file
+        found = set()
+        for name, path in paths:
+            if read is not None and not name.endswith("/"):
+                _file_text(name, path, read)
     if found and isinstance(material, Material):
         candidates = Finder(n for n in finder if n.text in found)
         said = candidates.first_found(material.public_normalised)

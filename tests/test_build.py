@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
+import os
 import shutil
 from functools import partial
 from pathlib import Path
@@ -11,6 +13,7 @@ from pathlib import Path
 import pytest
 
 import hubgen.build
+import hubgen.child
 import hubgen.headers
 from hubgen.build import Timings, build
 from hubgen.child import Shares, forked, side_by_side
@@ -235,6 +238,21 @@ def test_shares_give_each_piece_once_own_list_first_then_the_others_from_the_bac
     shares = Shares([50, 50])
     taken, _ = side_by_side([partial(_take_all, shares, mine) for mine in (0, 1, 0)])
     assert sorted(p for pieces in taken for p in pieces) == [(k, i) for k in (0, 1) for i in range(50)]
+
+
+def test_shares_give_up_rather_than_hang_on_a_lock_a_dead_child_kept(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(hubgen.child, "LOCK_WAIT", 0.05)
+    shares = Shares([3])
+    child = multiprocessing.get_context("fork").Process(target=_die_holding_the_lock, args=(shares,))
+    child.start()
+    child.join()
+    with pytest.raises(RuntimeError, match="died while handing out work"):
+        shares.take(0)
+
+
+def _die_holding_the_lock(shares: Shares) -> None:
+    shares._ends.get_lock().acquire()
+    os._exit(0)
 
 
 def _take_all(shares: Shares, mine: int) -> list[tuple[int, int]]:

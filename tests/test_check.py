@@ -176,6 +176,8 @@ def test_empty_value(tiny: Project, fields: dict[str, str], position: str, field
     ("Bad_Name", f"`Bad_Name` is not a valid id; {ID_RULE}"),
     ("ab", "`ab` has 2 characters; an id has 3 to 80"),
     ("double--hyphen", f"`double--hyphen` is not a valid id; {ID_RULE}"),
+    # its page would take the place of the folder's listing
+    ("index", "`index` is reserved: it names the listing page of its folder; choose another id"),
 ])
 def test_file_name_breaks_id_rule(tiny: Project, name: str, why: str) -> None:
     write(tiny, f"tools/{name}.yml", record(TOOL))
@@ -197,6 +199,13 @@ def test_theme_id_breaks_id_rule(tiny: Project) -> None:
     write(tiny, "themes.yml", THEMES + "- id: Due_Diligence\n  title: Due diligence\n")
 
     assert problems(tiny) == [f"content/themes.yml:7:7: [3].id: `Due_Diligence` is not a valid id; {ID_RULE}"]
+
+
+def test_a_theme_may_not_take_the_themes_listing_s_id(tiny: Project) -> None:
+    write(tiny, "themes.yml", THEMES + "- id: index\n  title: Index\n")
+
+    assert problems(tiny) == ["content/themes.yml:7:7: [3].id: `index` is reserved: it names the "
+                              "listing page of its folder; choose another id"]
 
 
 def test_duplicate_theme_id(tiny: Project) -> None:

@@ -20,6 +20,7 @@ import yaml
 from hubgen.build import build, scan_built
 from hubgen.config import load_base
 from hubgen.errors import HubError
+from hubgen.headers import content_security_policy, parse_headers_file
 from hubgen.project import Project
 from hubgen.scan import Finder, Material, Needle, _found_texts, _outputs, affiliate_material, scan_site, words
 from hubgen.select import select
@@ -391,3 +392,26 @@ def test_scan_command_on_a_finished_site(built_tiny: Project, public_copy: Path)
     assert leaked.returncode == 1
     assert (f"{public_copy}/tools/leak.txt: holds affiliate-only material from "
             "content/tools/secret-tool.yml: summary") in leaked.stderr
+
+
+@pytest.mark.parametrize("repeated_link", [False, True])
+def test_a_hub_with_nothing_to_look_for_builds_and_its_pages_scripts_are_allowed(
+        tiny: Project, repeated_link: bool) -> None:
+    # no affiliate-only text at all; or only a link public material also gives, so that no
+    # needle is left: the scan looks for nothing, yet still hands every page to the headers
+    content = tiny.root / "content"
+    for record in content.glob("*/*.yml"):
+        record.unlink()
+    hub_yml = content / "hub.yml"
+    hub_yml.write_text(hub_yml.read_text().replace("audience: affiliates", "audience: public"))
+    tool = ("summary: A question set for supplier meetings.\nprovider: Example Network\n"
+            "kind: questionnaire\nthemes: [supplier-engagement]\nlinks:\n"
+            "  - title: Public guide\n    url: https://example.org/guide\n")
+    (content / "tools/first-tool.yml").write_text("title: First tool\n" + tool)
+    if repeated_link:
+        (content / "tools/second-tool.yml").write_text(
+            "title: Second tool\n" + tool + "    audience: affiliates\n")
+    build(tiny, ("public", "affiliates"))
+    site = tiny.site_dir("public")
+    csp = dict(parse_headers_file((site / "_headers").read_text())["/*"])["Content-Security-Policy"]
+    assert "'sha256-" in csp and csp == content_security_policy(site)

@@ -12,7 +12,7 @@ import pytest
 
 from hubgen.errors import HubError
 from hubgen.project import Project
-from hubgen.render import HubView, md_text, render_pages
+from hubgen.render import HubView, Renderer, md_text, render_pages
 from hubgen.select import select
 from hubgen.validate import check_project
 
@@ -78,6 +78,31 @@ def test_a_macro_error_names_its_line_in_the_macros_file(tiny: Project) -> None:
         render_pages(HubView(select(hub, "public"), "public", TODAY), tiny.templates)
     [line] = failure.value.lines()
     assert line.startswith(f"templates/pages/_macros.md.j2:{at + 1}:1: template error while rendering "), line
+
+
+def test_a_renderer_serving_both_variants_keeps_their_pieces_apart(tiny: Project) -> None:
+    # a list item made once for all pages as deep (`once`) is made once for each variant
+    hub, _ = check_project(tiny)
+    views = {v: HubView(select(hub, v), v, TODAY) for v in ("affiliates", "public")}
+    alone = {v: Renderer(tiny.templates).page("listing.md.j2", "tools/index.md", view, type="tools",
+                                              entries=view.of_type("tools")).text
+             for v, view in views.items()}
+    shared = Renderer(tiny.templates)
+    both = {v: shared.page("listing.md.j2", "tools/index.md", view, type="tools",
+                           entries=view.of_type("tools")).text for v, view in views.items()}
+    assert both == alone and "data-audience" in both["affiliates"] and "data-audience" not in both["public"]
+
+
+def test_an_error_outside_any_macro_names_its_line_in_the_macros_file(tiny: Project) -> None:
+    # the macros' module is made apart from any page's rendering; its error still names its line
+    macros = tiny.templates / "pages/_macros.md.j2"
+    macros.write_text("{% set labels = no_such_table.x %}\n" + macros.read_text())
+    hub, _ = check_project(tiny)
+    with pytest.raises(HubError) as failure:
+        render_pages(HubView(select(hub, "public"), "public", TODAY), tiny.templates)
+    [line] = failure.value.lines()
+    assert line.startswith("templates/pages/_macros.md.j2:1:1: template error while rendering "), line
+    assert "no_such_table" in line
 
 
 def test_templates_of_ones_own_may_do_without_the_macros(tiny: Project) -> None:
