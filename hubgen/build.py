@@ -140,7 +140,8 @@ def build(project: Project, variants: tuple[Variant, ...], timings: Timings | No
         # of pages (the other tables pages share are worked out by the children that need them)
         Renderer(project.templates).compile_all()
         views = {v: HubView(selected[v], v, day) for v in variants}
-        shares = Shares([len(_pieces(view)) for view in views.values()])
+        pieces = [_pieces(view) for view in views.values()]
+        shares = Shares([len(some) for some in pieces])
         children = RENDER_CHILDREN if max(len(v.records) for v in selected.values()) >= SPLIT_FROM else 1
         start = timings.add("render", start)
         # every page of every variant, rendered and written by child processes taking pieces
@@ -149,7 +150,8 @@ def build(project: Project, variants: tuple[Variant, ...], timings: Timings | No
         gather = partial(_gather, hub, selected["public"]) if "public" in variants else None
         earlier = [v for v in variants if project.build_dir(v).exists()]  # what may need pruning
         done, gathered = side_by_side(
-            [partial(_render_share, project, views, base, shares, i % len(views)) for i in range(children)],
+            [partial(_render_share, project, views, base, pieces, shares, i % len(views))
+             for i in range(children)],
             gather)
         start = timings.share(start, [spent for spent, _ in done] + ([gathered[0]] if gathered else []))
         material = gathered[1] if gathered else None
@@ -213,17 +215,17 @@ def _pieces(view: HubView) -> list[slice | None]:
     return [None, *(slice(i, i + PIECE_PAGES) for i in range(0, len(view.plan), PIECE_PAGES))]
 
 
-def _render_share(project: Project, views: dict[Variant, HubView], base: dict, shares: Shares,
-                  mine: int) -> tuple[dict[str, float], dict[Variant, set[str]]]:
-    """Render and write pieces (see `_pieces`) until none is left, starting with those of the
-    `mine`-th variant; returns the CPU seconds each stage took and the paths of the files
-    made, by variant."""
+def _render_share(project: Project, views: dict[Variant, HubView], base: dict,
+                  pieces: list[list[slice | None]], shares: Shares, mine: int
+                  ) -> tuple[dict[str, float], dict[Variant, set[str]]]:
+    """Render and write pieces (see `_pieces`: those of each variant, in the order of `views`)
+    until none is left, starting with those of the `mine`-th variant; returns the CPU seconds
+    each stage took and the paths of the files made, by variant."""
     timings = Timings(clock=time.process_time)
     made: dict[Variant, set[str]] = {}
     order = list(views)
     # a renderer to each variant: the pieces it keeps for many pages (see `once`) are its own
     renderers = {variant: Renderer(project.templates) for variant in order}
-    pieces = [_pieces(views[variant]) for variant in order]
     while (taken := shares.take(mine)) is not None:
         start = time.process_time()
         variant = order[taken[0]]

@@ -337,31 +337,34 @@ def test_a_leak_in_a_line_every_page_shares_names_every_page(built_tiny: Project
                             "affiliate-only material from content/tools/secret-tool.yml: summary")
                for p in problems), problems
 
-def test_text_public_material_also_has_raises_no_alarm(tiny: Project) -> None:
-    # an affiliate-only record that repeats a public summary word for word
-    (tiny.content / "tools/echo-tool.yml").write_text(
-        "title: Echo tool\nsummary: What we learned about disclosures.\nprovider: X\nkind: other\n"
-        "themes: [disclosures]\n")
+
+def excused_only_by_public_material(tiny: Project, name: str, title: str, summary: str
+                                    ) -> tuple[list[Needle], list[str]]:
+    """Add an affiliate-only tool `name`, build the public site, check the scan finds nothing;
+    returns its needles, and the problems the scan finds with them alone (no public material)."""
+    (tiny.content / f"tools/{name}.yml").write_text(
+        f"title: {title}\nsummary: {summary}\nprovider: X\nkind: other\nthemes: [disclosures]\n")
     build(tiny, ("public",))
     assert scan_built(tiny, tiny.site_dir("public")) == []
     material = needles(tiny)
-    assert {" what we learned about disclosures ", " echo tool "} <= {n.text for n in material.needles}
+    return material.needles, [str(p) for p in scan_site(tiny.site_dir("public"), material.needles)]
+
+
+def test_text_public_material_also_has_raises_no_alarm(tiny: Project) -> None:
+    # an affiliate-only record that repeats a public summary word for word
+    found, problems = excused_only_by_public_material(
+        tiny, "echo-tool", "Echo tool", "What we learned about disclosures.")
+    assert {" what we learned about disclosures ", " echo tool "} <= {n.text for n in found}
     # without what public material says, the same needles would raise the alarm
-    problems = [str(p) for p in scan_site(tiny.site_dir("public"), material.needles)]
     assert any("content/tools/echo-tool.yml: summary" in p for p in problems), problems
 
 
 def test_a_public_title_beside_its_type_label_raises_no_alarm(tiny: Project) -> None:
     # listings put the type after each title: the public clause `Disclosure updates` reads
     # `disclosure updates clause` there, which an affiliate-only title may say word for word
-    (tiny.content / "tools/updates-tool.yml").write_text(
-        "title: Updates clause\nsummary: A tool about something else.\nprovider: X\nkind: other\n"
-        "themes: [disclosures]\n")
-    build(tiny, ("public",))
-    assert scan_built(tiny, tiny.site_dir("public")) == []
-    material = needles(tiny)
-    assert " updates clause " in {n.text for n in material.needles}
-    problems = [str(p) for p in scan_site(tiny.site_dir("public"), material.needles)]
+    found, problems = excused_only_by_public_material(
+        tiny, "updates-tool", "Updates clause", "A tool about something else.")
+    assert " updates clause " in {n.text for n in found}
     assert any("content/tools/updates-tool.yml: title" in p for p in problems), problems
 
 
