@@ -194,6 +194,8 @@ class HubSettings(Model):
 
     title: Line
     """The hub's name, shown on the home page and as the site name."""
+    public_title: Line | None = None
+    """The public site's name, if it differs from `title` (say, when `title` names the affiliates)."""
     organisation: Line
     """The organisation that runs the hub."""
     description: Summary

@@ -34,7 +34,9 @@ SERIES_SHOWN = 10  # a page lists at most this many other webinars of its series
 RELATED_SHOWN = 30  # and at most this many related records
 FACETS = (("type", "Type"), ("theme", "Theme"), ("kind", "Tool kind"), ("stage", "Clause stage"),
           ("status", "Webinars"), ("year", "Year"), ("audience", "Audience"))
-STATUS_LABELS = {"upcoming": "Upcoming", "past": "Past", "undated": "Date not recorded"}
+STATUS_LABELS = {"upcoming": "Upcoming", "past": "Past", "undated": "Date not published"}
+STAGE_LABELS = {"pre-tender": "Pre-tender", "tender": "Tender", "award": "Award",
+                "contract-management": "Contract management", "renewal": "Renewal"}
 AUDIENCE_LABELS = {"public": "Public", "affiliates": "Affiliates only"}
 # Python-Markdown honours a backslash before these; the others become character references,
 # which mean the same character whatever extensions mkdocs.yml enables.
@@ -265,6 +267,8 @@ class HubView:
             return STATUS_LABELS[value]
         if facet == "audience":
             return AUDIENCE_LABELS[value]
+        if facet == "stage":
+            return STAGE_LABELS[value]
         return value.replace("-", " ").capitalize()
 
     @cached_property
@@ -316,6 +320,7 @@ class Renderer:
         )
         env.filters.update(text=md_text, block=md_block, json=json.dumps)
         env.globals.update(front_matter=front_matter, TYPES=TYPES, TYPE_LABELS=TYPE_LABELS,
+                           STAGE_LABELS=STAGE_LABELS,
                            page_path=page_path, utc_zone=dt.UTC)
         return env
 

@@ -17,7 +17,10 @@ def select(hub: Hub, variant: Variant) -> Hub:
             for ref, e in records.items()}
     used = {theme for e in kept.values() for theme in e.record.themes}
     themes = [t for t in hub.themes if t.id in used]
-    return Hub(hub.settings, themes, kept)
+    settings = hub.settings
+    if settings.public_title:
+        settings = settings.model_copy(update={"title": settings.public_title})
+    return Hub(settings, themes, kept)
 
 
 def _public(items: list[Any]) -> list[Any]:

@@ -51,7 +51,7 @@ SHIPPED_PAGES = [
     "tools/tco-certified/index.html", "tools/emissions-calculators/index.html",
     "tools/worker-driven-monitoring-methodology/index.html",
     "tools/remote-monitoring-methodology/index.html", "clauses/disclosure-updates/index.html",
-    "webinars/ddpp-remedy/index.html", "search/search_index.json", "sitemap.xml",
+    "webinars/ddpp-webinar-2/index.html", "search/search_index.json", "sitemap.xml",
 ]
 
 
@@ -79,8 +79,8 @@ def test_shipped_event_page_has_every_session_and_takeaway(built_shipped: Projec
 def test_shipped_webinars_series_has_six_undated(built_shipped: Project) -> None:
     listing = (built_shipped.site_dir("public") / "webinars/index.html").read_text()
     assert "6 webinars on this site." in listing
-    page = (built_shipped.site_dir("public") / "webinars/ddpp-remedy/index.html").read_text()
-    assert "Date not recorded" in page
+    page = (built_shipped.site_dir("public") / "webinars/ddpp-webinar-2/index.html").read_text()
+    assert "Date not published" in page
     assert "Delivering Due Diligence in Public Procurement" in page
 
 
@@ -88,6 +88,26 @@ def test_shipped_clauses_say_they_are_drafted(built_shipped: Project) -> None:
     hub_content = built_shipped.content / "clauses"
     for path in hub_content.glob("*.yml"):
         assert "drafted from the" in path.read_text().lower(), path.name
+
+
+def test_shipped_public_site_has_its_own_name(built_shipped: Project) -> None:
+    public = all_text(built_shipped.site_dir("public"))
+    assert "Affiliate Knowledge Hub" not in public
+    assert "<title>Electronics Watch Knowledge Hub</title>" in (
+        built_shipped.site_dir("public") / "index.html").read_text()
+    assert "Affiliate Knowledge Hub" in (built_shipped.site_dir("affiliates") / "index.html").read_text()
+
+
+def test_shipped_event_page_says_the_summary_is_redacted(built_shipped: Project) -> None:
+    page = (built_shipped.site_dir("public") / "events/2022-11-affiliate-exchange-barcelona/index.html"
+            ).read_text()
+    assert "public summary, which is redacted" in page
+    assert "only accessible on the affiliate intranet" in page
+
+
+def test_shipped_clause_stage_reads_pre_tender(built_shipped: Project) -> None:
+    page = (built_shipped.site_dir("public") / "clauses/social-award-criteria-weight/index.html").read_text()
+    assert "Pre-tender" in page and "Pre tender" not in page
 
 
 def test_shipped_affiliate_only_record_only_on_affiliate_site(built_shipped: Project) -> None:

@@ -21,7 +21,7 @@ TINY_PAGES = ["", "records/", "themes/", "themes/disclosures/", "tools/", "tools
               "takeaways/tiny-takeaways/", "accessibility/", "404.html"]
 SHIPPED_PAGES = ["", "records/", "events/2022-11-affiliate-exchange-barcelona/",
                  "takeaways/supplier-engagement-strategies/", "clauses/evidence-and-remedy/",
-                 "tools/supplier-engagement-qa/", "webinars/ddpp-remedy/", "themes/disclosures/"]
+                 "tools/supplier-engagement-qa/", "webinars/ddpp-webinar-2/", "themes/disclosures/"]
 
 
 @pytest.fixture(scope="module")
