@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, Any, ClassVar, Literal
+from collections.abc import Iterator
+from typing import Annotated, Any, ClassVar, Literal, NamedTuple, get_args, get_origin
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchema
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
 
 from hubgen.safety import markdown_problems
 
@@ -84,25 +85,56 @@ def _summary(value: str) -> str:
     return value
 
 
+# What an address may hold as written (RFC 3986's characters and `%`): nothing that could close
+# a Markdown link `(...)`, an HTML attribute `"..."` or a tag `<...>` where it is written.
+_URL_CHARS = re.compile(r"^[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+$")
+_HOST = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9\-.]*[A-Za-z0-9])?(?::\d{1,5})?$")
+
+
 def _url(value: str) -> str:
-    lower = value.strip().lower()
+    value = value.strip()
+    lower = value.lower()
     if not (lower.startswith("https://") and len(lower) > len("https://")) and not (
         lower.startswith("mailto:") and "@" in lower
     ):
         raise ValueError(f"`{value}` is not allowed; a link must start with https:// "
                          "(or be a mailto: address)")
-    if _SPACE.search(value.strip()):
+    if _SPACE.search(value):
         raise ValueError(f"`{value}` contains a space; encode it as %20")
-    return value.strip()
+    bad = sorted({c for c in value if not _URL_CHARS.match(c)})
+    if bad:
+        shown = " ".join(f"`{c}`" if c.isprintable() else f"U+{ord(c):04X}" for c in bad)
+        raise ValueError(f"`{value}` is not a valid address: it holds {shown}; copy the address "
+                         "from the browser's address bar (it encodes such characters as %XX)")
+    if lower.startswith("https://"):
+        host = value[len("https://"):].split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]
+        if not _HOST.match(host.rpartition("@")[2]) or "@" in host:
+            raise ValueError(f"`{value}` has no valid host name after https://; write it as "
+                             "https://example.org/page")
+    return value
+
+
+# Dates a hub can hold: a calendar, a feed and the sitemap's gzip header (seconds since 1970
+# in 32 bits) are written from them, and a year like 2202 is a typo, not a plan.
+FIRST_YEAR, LAST_YEAR = 1970, 2099
+DURATION_MAX = 7 * 24 * 60  # minutes: a week
+
+
+def _in_range(value: str, when: dt.date) -> None:
+    if not FIRST_YEAR <= when.year <= LAST_YEAR:
+        raise ValueError(f"`{value}` is in the year {when.year}; dates must be between {FIRST_YEAR} "
+                         f"and {LAST_YEAR}: check the year")
 
 
 def _date(value: str) -> dt.date:
     if not DATE_RE.match(value):
         raise ValueError(f"`{value}` is not a date; write it as YYYY-MM-DD, e.g. 2022-11-17")
     try:
-        return dt.date.fromisoformat(value)
+        when = dt.date.fromisoformat(value)
     except ValueError:
         raise ValueError(f"`{value}` is not a real date; check the month and day") from None
+    _in_range(value, when)
+    return when
 
 
 def _datetime(value: str) -> dt.datetime:
@@ -114,9 +146,18 @@ def _datetime(value: str) -> dt.datetime:
         raise ValueError(f"`{value}` has no UTC offset; add one, e.g. {value}+01:00 "
                          "(or Z for UTC)")
     try:
-        return dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+        when = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         raise ValueError(f"`{value}` is not a real date and time; check each part") from None
+    _in_range(value, when.date())
+    return when
+
+
+def _stated(value: Any) -> Any:
+    if value is None:
+        raise ValueError("is empty; write `public` or `affiliates`, or remove the line to inherit "
+                         "the audience")
+    return value
 
 
 def _id(value: str) -> str:
@@ -150,6 +191,8 @@ Url = Annotated[str, AfterValidator(_url),
 Id = Annotated[str, AfterValidator(_id),
                WithJsonSchema({"type": "string", "pattern": ID_PATTERN, "minLength": 3, "maxLength": 80,
                                "not": {"enum": sorted(RESERVED_IDS)}})]
+StatedAudience = Annotated[Audience | None, BeforeValidator(_stated),
+                           WithJsonSchema({"enum": ["public", "affiliates"]})]
 Ref = Annotated[str, AfterValidator(_ref),
                 WithJsonSchema({"type": "string", "pattern": REF_RE.pattern,
                                 "examples": ["clauses/disclosure-updates"]})]
@@ -185,7 +228,7 @@ class Link(Model):
     """What the link leads to, as shown on the page."""
     url: Url
     """An https:// address, or mailto: for an email address."""
-    audience: Audience | None = None
+    audience: StatedAudience = None
     """Who may see the link: public or affiliates. Inherits the record's audience."""
 
 
@@ -236,7 +279,7 @@ class Record(Model):
     """The main text, in Markdown."""
     tags: list[Line] = []
     """Free keywords."""
-    audience: Audience | None = None
+    audience: StatedAudience = None
     """Who may see the record: public or affiliates. Inherits hub.yml's default_audience."""
     links: list[Link] = []
     """Further reading; each link may be affiliate-only."""
@@ -290,8 +333,8 @@ class Webinar(Record):
     kind_name: ClassVar[str] = "webinar"
     starts: DateTimeField | None = None
     """Date and time with a UTC offset, e.g. 2022-03-15T14:00:00+01:00; leave out if unknown."""
-    duration: Annotated[int, Field(gt=0)] | None = None
-    """Length in minutes, a positive whole number; required with starts."""
+    duration: Annotated[int, Field(gt=0, le=DURATION_MAX)] | None = None
+    """Length in minutes, a positive whole number up to a week (10080); required with starts."""
     series: Line | None = None
     """The series it belongs to."""
     speakers: list[Speaker] = []
@@ -341,7 +384,7 @@ class Session(Model):
     """One paragraph on the session."""
     body: Markdown | None = None
     """What happened, in Markdown."""
-    audience: Audience | None = None
+    audience: StatedAudience = None
     """Who may see the session. Inherits the event's audience."""
 
 
@@ -376,7 +419,7 @@ class Section(Model):
     """The section's title."""
     points: Annotated[list[Markdown], Field(min_length=1)]
     """The points, each in Markdown."""
-    audience: Audience | None = None
+    audience: StatedAudience = None
     """Who may see the section. Inherits the takeaway's audience."""
 
 
@@ -408,3 +451,75 @@ RECORD_MODELS: dict[str, type[Record]] = {
     "events": Event,
     "takeaways": Takeaway,
 }
+
+
+class Leaf(NamedTuple):
+    """One text or address a model holds, where it stands, and who may read it."""
+
+    loc: tuple[Any, ...]   # e.g. ('links', 0, 'url')
+    text: str
+    url: bool              # an address (see `Url`) rather than text
+    audience: str | None   # of the innermost part that states one (None: its record's)
+
+
+# Field kinds that hold no text of their own: ids and references (the scan looks for the ids
+# of affiliate-only records as page paths, `select` drops references), fixed choices, dates and
+# numbers. Every other field is text, an address or a nested model; so a field added later is
+# looked for by the scan and read for pointers without anyone remembering to list it.
+_NOT_TEXT = (_id, _ref)
+AFFILIATE_FIELDS = frozenset({"affiliate_note"})  # shown only on the affiliate site
+
+
+def field_kind(annotation: Any) -> str:
+    """`text`, `url`, `model` or `none` (ids, references, choices, dates, numbers, audience)."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return "model"
+    if annotation in (dt.date, dt.datetime, int, float, bool, type(None)):
+        return "none"
+    origin = get_origin(annotation)
+    if origin is Literal:
+        return "none"
+    if origin is Annotated:
+        inner, *meta = get_args(annotation)
+        funcs = [getattr(m, "func", None) for m in meta]
+        if any(f in _NOT_TEXT for f in funcs) or _stated in funcs:
+            return "none"
+        if _url in funcs:
+            return "url"
+        return field_kind(inner)
+    if annotation is str:
+        return "text"
+    kinds = {field_kind(arg) for arg in get_args(annotation)} - {"none"}
+    if len(kinds) > 1:
+        raise TypeError(f"a field mixing {sorted(kinds)} cannot be read by the scan")
+    return kinds.pop() if kinds else "none"
+
+
+def _kinds(model: type[BaseModel]) -> dict[str, str]:
+    found = model.__dict__.get("_field_kinds")
+    if found is None:
+        found = {name: "none" if name == "audience" else field_kind(
+                     Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation)
+                 for name, info in model.model_fields.items()}
+        model._field_kinds = found  # type: ignore[attr-defined]  # once per class
+    return found
+
+
+def leaves(item: BaseModel, loc: tuple[Any, ...] = (), audience: str | None = None) -> Iterator[Leaf]:
+    """Every text and address `item` holds, nested models and lists included, in field order."""
+    own = getattr(item, "audience", None)
+    audience = own or audience
+    for name, kind in _kinds(type(item)).items():
+        if kind == "none":
+            continue
+        value = getattr(item, name)
+        part = "affiliates" if name in AFFILIATE_FIELDS else audience
+        values = value if isinstance(value, list) else [value]
+        for index, one in enumerate(values):
+            where = (*loc, name, index) if isinstance(value, list) else (*loc, name)
+            if one is None:
+                continue
+            if isinstance(one, BaseModel):
+                yield from leaves(one, where, part)
+            elif isinstance(one, str):
+                yield Leaf(where, one, kind == "url", part)

@@ -13,7 +13,7 @@ def select(hub: Hub, variant: Variant) -> Hub:
     if variant == "affiliates":
         return hub
     records = {ref: e for ref, e in hub.records.items() if e.audience == "public"}
-    kept = {ref: Entry(e.type, e.id, e.path, _public_record(e, records), e.doc)
+    kept = {ref: Entry(e.type, e.id, e.path, _public_record(e, records, hub), e.doc)
             for ref, e in records.items()}
     used = {theme for e in kept.values() for theme in e.record.themes}
     themes = [t for t in hub.themes if t.id in used]
@@ -27,7 +27,7 @@ def _public(items: list[Any]) -> list[Any]:
     return [item for item in items if item.audience == "public"]
 
 
-def _public_record(entry: Entry, visible: dict[str, Entry]) -> Any:
+def _public_record(entry: Entry, visible: dict[str, Entry], hub: Hub) -> Any:
     record = entry.record
     update: dict[str, Any] = {
         "links": _public(record.links),
@@ -45,4 +45,24 @@ def _public_record(entry: Entry, visible: dict[str, Entry]) -> Any:
             update["sections"] = _public(record.sections)
         if f"events/{record.event}" not in visible:
             update["event"] = None
+        if record.session is not None and _same(record.session) in _hidden_sessions(hub, record.event):
+            # the session's name is the affiliate-only session's title: it would show as a
+            # heading on the event and takeaway pages and in the search index
+            update["session"] = None
     return record.model_copy(update=update)
+
+
+def _hidden_sessions(hub: Hub, event_id: str) -> set[str]:
+    """Titles of the sessions of an event that the public site does not show (all of them
+    when the event itself is affiliate-only), less those a public session also has."""
+    event = hub.records.get(f"events/{event_id}")
+    if event is None:
+        return set()
+    shown = {_same(s.title) for s in event.record.sessions
+             if event.audience == "public" and s.audience == "public"}
+    return {_same(s.title) for s in event.record.sessions} - shown
+
+
+def _same(title: str) -> str:
+    """A session's name as a reader compares it: case and spacing aside."""
+    return " ".join(title.casefold().split())

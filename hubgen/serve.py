@@ -28,7 +28,17 @@ from hubgen.models import TYPES
 from hubgen.project import Project, Variant
 from hubgen.render import HubView, page_path, pages_showing
 from hubgen.select import select
-from hubgen.validate import Entry, Hub, check_project, check_references, resolve_audience, validate_record
+from hubgen.validate import (
+    Entry,
+    Facts,
+    Hub,
+    check_project,
+    check_references,
+    pointer_problems,
+    record_pointers,
+    resolve_audience,
+    validate_record,
+)
 from hubgen.write import write_files, write_tree
 
 DEBOUNCE = 0.02
@@ -96,6 +106,8 @@ class Preview:
                    if now.get(p) != self.records.get(p, (None, None))[0]}
         if not changed:
             return []
+        if any(path.parent.name == "events" for path in changed):
+            return self.full()  # its takeaways inherit its audience: worked out with all records
         problems: list[Problem] = []
         records = dict(self.hub.records)
         for path in changed:
@@ -104,15 +116,19 @@ class Preview:
             if path in now:
                 entry = validate_record(self.project, path.parent.name, path, problems)
                 if entry is not None:
+                    default = self.hub.settings.default_audience
+                    if entry.type == "takeaways" and entry.record.audience is None:
+                        event = records.get(f"events/{entry.record.event}")
+                        default = event.audience if event is not None else default
                     records[ref] = Entry(entry.type, entry.id, entry.path,
-                                         resolve_audience(entry.type, entry.record,
-                                                          self.hub.settings.default_audience), entry.doc)
+                                         resolve_audience(entry.type, entry.record, default), entry.doc)
         known = {f"{p.parent.name}/{p.stem}" for p in now}
         theme_ids = [t.id for t in self.hub.themes]
         for path in changed:
             entry = records.get(f"{path.parent.name}/{path.stem}")
             if entry is not None and entry.doc is not None:
                 problems += check_references(entry, theme_ids, known)
+        problems += _pointer_problems(self.project, records, changed)
         if problems:
             raise HubError(problems)
         order = {t: i for i, t in enumerate(TYPES)}
@@ -269,3 +285,12 @@ def serve(project: Project, variant: Variant, port: int) -> None:
         server.shutdown()
         observer.stop()
         observer.join()
+
+
+def _pointer_problems(project: Project, records: dict[str, Entry], changed: set[Path]) -> list[Problem]:
+    """The edited records' pointers to affiliate-only material (see `pointer_problems`)."""
+    refs = {f"{p.parent.name}/{p.stem}" for p in changed}
+    facts = {ref: Facts(e.audience, None, tuple(e.record.themes),
+                        record_pointers(project, e) if ref in refs and e.doc is not None else ())
+             for ref, e in records.items()}
+    return pointer_problems(facts, {ref: e.audience for ref, e in records.items()})

@@ -5,20 +5,24 @@ from __future__ import annotations
 import contextlib
 import difflib
 import gc
+import html
 import json
 import multiprocessing
 import os
+import re
+import stat
+import urllib.parse
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, get_args
+from typing import Any, NamedTuple, get_args
 
 from pydantic import BaseModel, ValidationError
 
 from hubgen.errors import Problem
 from hubgen.load import Document, field_name, load_file
-from hubgen.models import PLACEHOLDER, RECORD_MODELS, TYPES, HubSettings, Record, Theme, id_problem
+from hubgen.models import PLACEHOLDER, RECORD_MODELS, TYPES, HubSettings, Record, Theme, id_problem, leaves
 from hubgen.project import Project
 
 IGNORED_FILES = frozenset({"README.md", ".gitkeep", ".DS_Store"})
@@ -64,6 +68,8 @@ def check_project(project: Project, *, parallel: bool = True, keep: bool = True
 
     Record files are independent once the set of files and the theme ids are known, so on a
     large hub they are checked in two processes (the machines it runs on have two cores).
+    What involves several records (a takeaway's audience from its event, pointers from public
+    text to affiliate-only records) is worked out once all are back.
     """
     problems: list[Problem] = []
     content = project.content
@@ -71,11 +77,12 @@ def check_project(project: Project, *, parallel: bool = True, keep: bool = True
         return None, [Problem(project.shown(content), 0, 0,
                               "no content folder here; run hubgen from the hub's root or pass --project")]
     problems += _stray_files(project)
+    # nothing is read that is not a regular file of the hub: a pipe would hang the read, a
+    # link could publish any file of the machine
+    files, refused = _record_files(project)
+    problems += refused
     settings, _ = _validate_one(project, content / "hub.yml", HubSettings, problems)
     themes = _validate_themes(project, content / "themes.yml", problems)
-    folders = [(type_, content / type_) for type_ in TYPES if (content / type_).is_dir()]
-    files = [(type_, folder / name) for type_, folder in folders
-             for name in sorted(e.name for e in os.scandir(folder) if e.name.endswith(".yml"))]
     known = {f"{type_}/{path.stem}" for type_, path in files}
     theme_ids = [t.id for t in themes] if themes is not None and settings is not None else None
     default = settings.default_audience if settings is not None else "affiliates"
@@ -93,13 +100,121 @@ def check_project(project: Project, *, parallel: bool = True, keep: bool = True
         else:
             results = [_check_chunk(jobs[0])]
     entries: dict[str, Entry] = {}
-    for found_entries, found_problems in results:
+    facts: dict[str, Facts] = {}
+    for found_entries, found_problems, found_facts in results:
         problems += found_problems
         entries.update((e.ref, e) for e in found_entries)
-    entries = dict(sorted(entries.items(), key=lambda kv: (TYPES.index(kv[1].type), kv[1].id)))
+        facts.update(found_facts)
+    audiences = record_audiences(facts, default)
+    problems += pointer_problems(facts, audiences)
     if problems:
         return None, sorted(set(problems))
+    for ref, entry in entries.items():
+        if entry.type == "takeaways" and entry.record is not None:
+            event = audiences.get(f"events/{entry.record.event}", default)
+            entries[ref] = replace(entry, record=resolve_audience(entry.type, entry.record, event))
+    entries = dict(sorted(entries.items(), key=lambda kv: (TYPES.index(kv[1].type), kv[1].id)))
     return Hub(settings, themes, entries), []  # with `keep` false, entries hold no record
+
+
+class Pointer(NamedTuple):
+    """A record or theme page named in a record's text (a link, a path, the site's address)."""
+
+    target: str            # `tools/<id>` or `themes/<id>`
+    problem: Problem       # where it stands, with the message to give if it must not be there
+    audience: str | None   # of the part it stands in, if that part states one
+
+
+class Facts(NamedTuple):
+    """What a record tells the checks that involve other records."""
+
+    audience: str | None   # as stated
+    event: str | None      # a takeaway's event
+    themes: tuple[str, ...]
+    pointers: tuple[Pointer, ...]
+
+
+# `tools/<id>` in a link, a path or an address: `../tools/x.md`, `/tools/x/`, `https://site/tools/x/`
+_POINTER = re.compile(r"(?<![\w-])(tools|webinars|clauses|events|takeaways|themes)/"
+                      r"([a-z0-9]+(?:-[a-z0-9]+)*)(?![\w-])", re.I)
+
+
+def record_pointers(project: Project, entry: Entry) -> tuple[Pointer, ...]:
+    """Every record or theme page the record's texts and addresses name, with its place."""
+    found = []
+    source: str | None = None
+    for leaf in leaves(entry.record):
+        text = leaf.text
+        if "/" not in text:
+            continue
+        if "%" in text or "&" in text:  # `%74ools/x`, `tools&#47;x` name the page as well
+            text = f"{text}\n{urllib.parse.unquote(html.unescape(text))}"
+        matches = {(m[1].lower(), m[2].lower(), m[0]) for m in _POINTER.finditer(text)}
+        for type_, id_, written in sorted(matches):
+            if source is None:
+                source = _source(project, entry.path)
+            line, column = _position(entry.doc, leaf.loc, source, written, id_)
+            target = f"{type_}/{id_}"
+            what = (f"the theme page `{target}`, which the public site does not have (only "
+                    "affiliate-only records use the theme)" if type_ == "themes"
+                    else f"`{target}`, which is affiliate-only: the public site must not name it")
+            message = (f"points at {what}; remove the link, or make this text affiliate-only "
+                       "(move it into `affiliate_note`, or set `audience: affiliates` on its part)")
+            found.append(Pointer(target, Problem(entry.path, line, column, message, field_name(leaf.loc)),
+                                 leaf.audience))
+    return tuple(found)
+
+
+def _source(project: Project, shown: str) -> str:
+    try:
+        return (project.root / shown).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return ""
+
+
+def _position(doc: Document | None, loc: tuple[Any, ...], source: str, *written: str) -> tuple[int, int]:
+    """The line and column of the first of `written` found inside the value at `loc` (the
+    value's own place if the file spells it otherwise, e.g. as escapes in a quoted string)."""
+    line, column = doc.where(loc) if doc is not None else (1, 1)
+    lines = source.splitlines()
+    start = sum(len(x) + 1 for x in lines[: line - 1]) + column - 1
+    at = -1
+    for form in written:
+        at = source.find(form, start) if lines else -1
+        if at >= 0:
+            break
+    if at < 0:
+        return line, column
+    before = source[:at]
+    return before.count("\n") + 1, at - (before.rfind("\n") + 1) + 1
+
+
+def record_audiences(facts: dict[str, Facts], default: str) -> dict[str, str]:
+    """Each record's audience: as stated; a takeaway that states none, its event's; else
+    hub.yml's default."""
+    audiences = {ref: f.audience or default for ref, f in facts.items()}
+    for ref, f in facts.items():
+        if f.event is not None and f.audience is None:
+            audiences[ref] = audiences.get(f"events/{f.event}", default)
+    return audiences
+
+
+def pointer_problems(facts: dict[str, Facts], audiences: dict[str, str]) -> list[Problem]:
+    """Public text that names an affiliate-only record, or a theme only those use: it would
+    publish the id, and so the record's existence."""
+    public_themes = {t for ref, f in facts.items() if audiences[ref] == "public" for t in f.themes}
+    problems = []
+    for ref, f in facts.items():
+        for pointer in f.pointers:
+            if (pointer.audience or audiences[ref]) != "public":
+                continue
+            if pointer.target.startswith("themes/"):
+                hidden = pointer.target.split("/", 1)[1] not in public_themes
+            else:
+                hidden = audiences.get(pointer.target) == "affiliates"
+            if hidden:
+                problems.append(pointer.problem)
+    return problems
 
 
 @contextlib.contextmanager
@@ -121,14 +236,16 @@ def _stray_files(project: Project) -> list[Problem]:
     problems = []
     content = project.content
     for required in ("hub.yml", "themes.yml"):
-        if not (content / required).is_file():
+        if not os.path.lexists(content / required):
             problems.append(Problem(project.shown(content / required), 0, 0,
                                     "is missing; every hub needs it (see content-model.md)"))
     for path in sorted(content.iterdir()):
         name = path.name
         if name in IGNORED_FILES or name in ("hub.yml", "themes.yml") or name.startswith("."):
             continue
-        if path.is_dir() and name in TYPES:
+        if name in TYPES:
+            if not_regular(project, path, folder=True):
+                continue  # reported by _record_files
             # names, not paths: a folder holds thousands of records
             for inner in sorted(e.name for e in os.scandir(path)):
                 if inner in IGNORED_FILES or inner.startswith(".") or inner.endswith(".yml"):
@@ -143,8 +260,62 @@ def _stray_files(project: Project) -> list[Problem]:
     return problems
 
 
+def _record_files(project: Project) -> tuple[list[tuple[str, Path]], list[Problem]]:
+    """The record files of each type folder, and a problem for each `.yml` name that is not a
+    regular file of the hub (it is neither read nor a valid reference)."""
+    files, problems = [], []
+    for type_ in TYPES:
+        folder = project.content / type_
+        if not os.path.lexists(folder):
+            continue
+        bad = not_regular(project, folder, folder=True)
+        if bad:
+            problems.append(Problem(project.shown(folder), 0, 0, bad))
+            continue
+        if not folder.is_dir():
+            continue
+        for name in sorted(e.name for e in os.scandir(folder) if e.name.endswith(".yml")):
+            path = folder / name
+            bad = not_regular(project, path)
+            if bad:
+                problems.append(Problem(project.shown(path), 0, 0, bad))
+            else:
+                files.append((type_, path))
+    return files, problems
+
+
+def not_regular(project: Project, path: Path, *, folder: bool = False) -> str | None:
+    """Why `path` is not a file (or folder) of the hub that can be read, or None. Looks at the
+    file system only: a pipe or a device would hang or flood the read, a link could bring any
+    file of the machine into the site."""
+    try:
+        if path.is_symlink():
+            target = path.resolve()
+            if not target.exists():
+                return (f"is a link to `{os.readlink(path)}`, which does not exist; replace the link "
+                        "with the file itself, or remove it")
+            if not target.is_relative_to(project.content.resolve()):
+                return ("is a link to something outside content/; copy the file into the hub "
+                        "instead of linking to it")
+        mode = os.stat(path).st_mode
+    except (OSError, RuntimeError) as exc:  # RuntimeError: a loop of links
+        return f"cannot be read ({getattr(exc, 'strerror', None) or 'a loop of links'}); replace it with a file"
+    if folder:
+        return None if stat.S_ISDIR(mode) else "is not a folder; record files go in a folder of this name"
+    if stat.S_ISDIR(mode):
+        return "is a folder, not a record file; rename it so that it does not end in .yml, or move its files up"
+    if not stat.S_ISREG(mode):
+        kind = ("a named pipe" if stat.S_ISFIFO(mode) else "a device" if stat.S_ISCHR(mode) or
+                stat.S_ISBLK(mode) else "a socket" if stat.S_ISSOCK(mode) else "not a regular file")
+        return f"is {kind}, not a record file; remove it and write the record as a plain .yml file"
+    return None
+
+
 def _validate_one(project: Project, path: Path, model: type[BaseModel],
                   problems: list[Problem]) -> tuple[Any, Document]:
+    if os.path.lexists(path) and (bad := not_regular(project, path)):
+        problems.append(Problem(project.shown(path), 0, 0, bad))
+        return None, Document(project.shown(path))
     doc, found = load_file(path, project.shown(path))
     if not path.is_file():
         return None, doc
@@ -194,6 +365,9 @@ def _model(doc: Document, model: type[BaseModel], data: Any, loc: tuple[Any, ...
 
 
 def _validate_themes(project: Project, path: Path, problems: list[Problem]) -> list[Theme] | None:
+    if os.path.lexists(path) and (bad := not_regular(project, path)):
+        problems.append(Problem(project.shown(path), 0, 0, bad))
+        return None
     if not path.is_file():
         return None
     doc, found = load_file(path, project.shown(path))
@@ -220,24 +394,30 @@ def _validate_themes(project: Project, path: Path, problems: list[Problem]) -> l
 
 
 def _check_chunk(args: tuple[Project, list[tuple[str, Path]], set[str], list[str] | None, str, bool]
-                 ) -> tuple[list[Entry], list[Problem]]:
+                 ) -> tuple[list[Entry], list[Problem], dict[str, Facts]]:
     """Validate some record files and their references (to known files and theme ids), and
-    give each valid record, link, session and section its audience. With `keep` false (a
-    plain `check`), only the problems come back: nothing to send between processes."""
+    give each valid record, link, session and section its audience (a takeaway's waits for its
+    event's: see check_project). With `keep` false (a plain `check`), only the problems and
+    the facts come back: no records to send between processes."""
     project, files, known, theme_ids, default, keep = args
-    entries, problems = [], []
+    entries, problems, facts = [], [], {}
     for type_, path in files:
         entry = validate_record(project, type_, path, problems)
         if entry is None:
             continue
         if theme_ids is not None:
             problems += check_references(entry, theme_ids, known)
-        if keep:
-            resolved = resolve_audience(entry.type, entry.record, default)
-            entries.append(Entry(entry.type, entry.id, entry.path, resolved))  # positions stay here
-        else:
+        record = entry.record
+        facts[entry.ref] = Facts(record.audience, record.part("event"), tuple(record.themes),
+                                 record_pointers(project, entry))
+        if not keep:
             entries.append(Entry(entry.type, entry.id, entry.path, None))
-    return entries, problems
+        elif entry.type == "takeaways" and record.audience is None:
+            entries.append(Entry(entry.type, entry.id, entry.path, record))
+        else:
+            resolved = resolve_audience(entry.type, record, default)
+            entries.append(Entry(entry.type, entry.id, entry.path, resolved))  # positions stay here
+    return entries, problems, facts
 
 
 def validate_record(project: Project, type_: str, path: Path,
@@ -290,6 +470,8 @@ def _problem(doc: Document, model: type[BaseModel], err: dict[str, Any],
         "int_parsing": f"`{value}` is not a whole number; write the number alone, e.g. 60",
         "int_type": f"expected a whole number, found {describe_value(value)}",
         "greater_than": f"`{value}` must be a positive whole number",
+        "less_than_equal": f"`{value}` is more than {err.get('ctx', {}).get('le')}; check the number "
+                           "(minutes)",
     }
     if kind == "literal_error":
         allowed = err["ctx"]["expected"].replace("'", "")
