@@ -299,11 +299,13 @@ def not_regular(project: Project, path: Path, *, folder: bool = False) -> str | 
                         "instead of linking to it")
         mode = os.stat(path).st_mode
     except (OSError, RuntimeError) as exc:  # RuntimeError: a loop of links
-        return f"cannot be read ({getattr(exc, 'strerror', None) or 'a loop of links'}); replace it with a file"
+        why = getattr(exc, "strerror", None) or "a loop of links"
+        return f"cannot be read ({why}); replace it with a file"
     if folder:
         return None if stat.S_ISDIR(mode) else "is not a folder; record files go in a folder of this name"
     if stat.S_ISDIR(mode):
-        return "is a folder, not a record file; rename it so that it does not end in .yml, or move its files up"
+        return ("is a folder, not a record file; rename it so that it does not end in .yml, "
+                "or move its files up")
     if not stat.S_ISREG(mode):
         kind = ("a named pipe" if stat.S_ISFIFO(mode) else "a device" if stat.S_ISCHR(mode) or
                 stat.S_ISBLK(mode) else "a socket" if stat.S_ISSOCK(mode) else "not a regular file")

@@ -183,7 +183,8 @@ def test_12_far_webinar_times_and_huge_durations_are_refused(tiny: Project) -> N
 
 @pytest.mark.parametrize("text, where", [
     (PUBLIC_TOOL.replace("audience: public", "audience:"), "6:10: audience"),
-    (TOOL + "links:\n  - title: X\n    url: https://example.org/x\n    audience: ''\n", "9:15: links[0].audience"),
+    (TOOL + "links:\n  - title: X\n    url: https://example.org/x\n    audience: ''\n",
+     "9:15: links[0].audience"),
 ])
 def test_14_an_empty_audience_is_an_error(tiny: Project, text: str, where: str) -> None:
     write(tiny, "tools/empty-tool.yml", text)
