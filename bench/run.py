@@ -37,8 +37,9 @@ TARGETS = {
     "median record page at every N": "< 40 KB",
     "preview latency at N=1,000": "≤ 0.5 s",
     "hubgen check at N=10,000": "< 2 s",
-    "search ready at N=10,000": "< 1 s",
-    "search query at N=10,000": "< 200 ms",
+    "first search results after page load at N=10,000": "< 1.5 s (stretch < 1 s)",
+    "later search query at N=10,000": "< 300 ms (stretch < 200 ms)",
+    "search index build, both variants, at N=10,000": "reported (stretch < 15 s)",
 }
 
 
@@ -155,7 +156,8 @@ def page_figures(site: Path) -> dict[str, float]:
         "pages": len(pages),
         "median record page KB": statistics.median(records) / 1024,
         "largest page KB": max(p.stat().st_size for p in pages) / 1024,
-        "search index MB": (site / "search/search_index.json").stat().st_size / 1e6,
+        "search index MB": sum(p.stat().st_size for p in (site / "pagefind").rglob("*") if p.is_file()) / 1e6,
+        "search index files": sum(1 for p in (site / "pagefind").rglob("*") if p.is_file()),
     }
 
 
@@ -202,16 +204,17 @@ def preview_latency(hub_dir: Path, edits: int = 7, settle: float = SETTLE) -> li
     return latencies
 
 
+# The header's search box (templates/assets/search.js), as a reader uses it: the query is put in
+# the box and the time taken until its first results are shown (search.js marks the list with
+# the query it answers).
 SEARCH_JS = """async (query) => {
-  const input = document.querySelector('.md-search__input');
-  const meta = document.querySelector('.md-search-result__meta');
-  meta.textContent = '';  // Material writes it again with each query's results
+  const input = document.querySelector('#hub-search-input');
+  const popup = document.querySelector('#hub-search-popup');
   const started = performance.now();
   input.focus();
   input.value = query;
   input.dispatchEvent(new Event('input', {bubbles: true}));
-  input.dispatchEvent(new KeyboardEvent('keyup', {key: 'Enter', bubbles: true}));
-  while (!/matching/.test(meta.textContent)) {
+  while (popup.getAttribute('data-hub-query') !== query) {
     await new Promise(r => setTimeout(r, 1));
     if (performance.now() - started > 60000) return -1;
   }
@@ -226,8 +229,8 @@ LATER_QUERIES = ("remedy", "disclosure evidence", "market", VOCABULARY[150], "wo
 
 
 def search_figures(site: Path, query_js: str = SEARCH_JS) -> dict[str, float]:
-    """In Chromium: ms from page load until the first query is answered (by `query_js`, which
-    returns its own ms), and per later query."""
+    """In Chromium: ms from page load until the first query's first results are shown (by
+    `query_js`, which returns its own ms), and per later query."""
     sys.path.insert(0, str(ROOT))
     from tests.browser import chromium, serve_dir
 
@@ -241,36 +244,6 @@ def search_figures(site: Path, query_js: str = SEARCH_JS) -> dict[str, float]:
         page.close()
     return {"search ready ms": ready, "first query ms": first,
             "query ms (median of 7)": statistics.median(queries)}
-
-
-PAGEFIND_JS = """async (query) => {
-  const started = performance.now();
-  if (!window.pagefind) {
-    window.pagefind = await import('/pagefind/pagefind.js');
-    await window.pagefind.init();
-  }
-  const search = await window.pagefind.search(query);
-  await Promise.all(search.results.slice(0, 10).map(result => result.data()));  // a first screen
-  return performance.now() - started;
-}"""
-
-
-def pagefind_figures(site: Path, work: Path) -> dict[str, float]:
-    """The proposed alternative to Material's search, measured the same way: Pagefind's
-    chunked index of a copy of the site (each page's article), the time to build it, its size,
-    and in Chromium the time until the first query's first ten results are loaded, and later
-    queries. Not part of the build: a measurement for the proposal."""
-    copy = work / f"pagefind-{site.parent.parent.name}"
-    shutil.rmtree(copy, ignore_errors=True)
-    shutil.copytree(site, copy)
-    started = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "pagefind", "--site", str(copy), "--root-selector", "article",
-                    "--silent"], check=True)
-    index_s = time.perf_counter() - started
-    bundle = [p.stat().st_size for p in (copy / "pagefind").rglob("*") if p.is_file()]
-    searched = search_figures(copy, PAGEFIND_JS)
-    shutil.rmtree(copy)
-    return {"index s": index_s, "index MB": sum(bundle) / 1e6, "index files": len(bundle), **searched}
 
 
 # -- the run --------------------------------------------------------------------------------------
@@ -298,16 +271,20 @@ def bench_size(n: int, work: Path, with_preview: bool, with_check: bool) -> dict
     inside = json.loads(timings.read_text())
     result["engine public s"] = inside["engine:public"]
     result["engine affiliates s"] = inside["engine:affiliates"]
-    own = sum(v for k, v in inside.items() if not k.startswith("engine") and k != "total")
+    result["index public s"] = inside["index:public"]
+    result["index affiliates s"] = inside["index:affiliates"]
+    # Pagefind's indexing is, like the engines, another program's work: reported on its own
+    own = sum(v for k, v in inside.items() if not k.startswith(("engine", "index")) and k != "total")
     result["hubgen own s (in the build)"] = own
     result["stages in the build"] = {k: v for k, v in inside.items()
-                                     if not k.startswith("engine") and k != "total"}
+                                     if not k.startswith(("engine", "index")) and k != "total"}
     plain_site = work / f"plain-{n}"
     shutil.rmtree(plain_site, ignore_errors=True)
     result["plain engine s"], _ = measured([sys.executable, "-m", "mkdocs", "build", "-q", "-f",
                                             str(hub / "build/affiliates/mkdocs.yml"), "-d", str(plain_site)])
     result["build ratio"] = result["build wall s"] / result["plain engine s"]
     result["hubgen share"] = own / result["build wall s"]
+    result["hubgen share with the index"] = (own + result["index public s"] + result["index affiliates s"]) / result["build wall s"]
     result["stages"] = stage_times(hub)
     result["public"] = page_figures(hub / "site/public")
     result["affiliates"] = page_figures(hub / "site/affiliates")
@@ -321,7 +298,6 @@ def bench_size(n: int, work: Path, with_preview: bool, with_check: bool) -> dict
         result["preview latency s, saves 0.5 s apart (median)"] = statistics.median(
             preview_latency(hub, settle=0.5))
     result["search"] = search_figures(hub / "site/affiliates")
-    result["pagefind"] = pagefind_figures(hub / "site/affiliates", work)
     return result
 
 
@@ -362,31 +338,31 @@ def report(results: list[dict], started: dt.datetime, took: float) -> str:
                                                     ("load", "validate", "select", "render", "write", "scan"))
                      + " |")
     lines += ["", "## Pages and search", "",
-              "| N | median record page (public / affiliates) | largest page | search index "
-              "(public / affiliates) | search ready | first query | later query (median of 7) |",
-              "|---|---|---|---|---|---|---|"]
+              "| N | median record page (public / affiliates) | largest page | search index built "
+              "(public / affiliates) | search index size (public / affiliates) | first results after "
+              "page load | first query | later query (median of 7) |",
+              "|---|---|---|---|---|---|---|---|"]
     for r in results:
         p, a, s = r["public"], r["affiliates"], r["search"]
         lines.append(
             f"| {r['N']:,} | {f(p['median record page KB'], 1)} / {f(a['median record page KB'], 1)} KB "
-            f"| {f(max(p['largest page KB'], a['largest page KB']), 0)} KB | {f(p['search index MB'])} / "
-            f"{f(a['search index MB'])} MB | {f(s['search ready ms'], 0)} ms | {f(s['first query ms'], 0)} ms "
+            f"| {f(max(p['largest page KB'], a['largest page KB']), 0)} KB "
+            f"| {f(r['index public s'], 1)} / {f(r['index affiliates s'], 1)} s "
+            f"| {f(p['search index MB'], 1)} MB in {p['search index files']:,} files / "
+            f"{f(a['search index MB'], 1)} MB in {a['search index files']:,} files "
+            f"| {f(s['search ready ms'], 0)} ms | {f(s['first query ms'], 0)} ms "
             f"| {f(s['query ms (median of 7)'], 0)} ms |")
-    lines += ["", "Search is measured on the affiliate site in headless Chromium: \"ready\" is the time "
-              "from the page's load event until the first query typed then is answered (Material "
-              "downloads the index and builds it in a web worker); a later query is timed from the "
-              "keystroke to the results. Queries: `supplier` first, then field terms found on many "
-              f"pages and two rarer words (`{LATER_QUERIES[3]}`, `{LATER_QUERIES[5]}`).", "",
-              "Pagefind, the proposed alternative (not part of the build), measured on a copy of the "
-              "same affiliate site: its index of each page's article, then the time from the page's "
-              "load event until the first query's first ten results are loaded, and per later query.",
-              "", "| N | Pagefind index: time, size, files | search ready | first query "
-              "| later query (median of 7) |", "|---|---|---|---|---|"]
-    for r in results:
-        g = r["pagefind"]
-        lines.append(f"| {r['N']:,} | {f(g['index s'], 1)} s, {f(g['index MB'], 1)} MB, {g['index files']:,} "
-                     f"| {f(g['search ready ms'], 0)} ms | {f(g['first query ms'], 0)} ms "
-                     f"| {f(g['query ms (median of 7)'], 0)} ms |")
+    lines += ["", "Search is the hub's own (Pagefind's index, built by hubgen after each engine from the "
+              "built pages; the public index while the affiliate engine still runs). It is measured on "
+              "the affiliate site in headless Chromium through the header's search box: \"first results "
+              "after page load\" is the time from the page's load event until the first query's first "
+              "results are shown (Pagefind loads its script, WebAssembly and the index chunks the query "
+              "needs); a later query is timed from the input to its results shown. Queries: `supplier` "
+              "first, then field terms found on many pages and two rarer words "
+              f"(`{LATER_QUERIES[3]}`, `{LATER_QUERIES[5]}`).", "",
+              "hubgen's share counts hubgen's own stages; Pagefind's indexing is another program's work, "
+              "like the engines', and is reported on its own. Counted in, the share would be: "
+              + ", ".join(f"{r['hubgen share with the index']:.1%} at N = {r['N']:,}" for r in results) + "."]
     lines.append("")
     for r in results:
         if "check s (median of 3)" in r:
@@ -403,8 +379,9 @@ def report(results: list[dict], started: dt.datetime, took: float) -> str:
     lines += ["", "## Targets", "", "| target | wanted | measured | met |", "|---|---|---|---|"]
     by_n = {r["N"]: r for r in results}
 
-    def row(name: str, value: str, met: bool | None) -> None:
-        lines.append(f"| {name} | {TARGETS[name]} | {value} | {'yes' if met else 'no' if met is not None else '-'} |")
+    def row(name: str, value: str, met: bool | None, note: str | None = None) -> None:
+        verdict = "yes" if met else "no" if met is not None else "-"
+        lines.append(f"| {name} | {TARGETS[name]} | {value} | {verdict}{f' ({note})' if note else ''} |")
 
     big = [n for n in (1000, 10000) if n in by_n]
     if big:
@@ -416,10 +393,15 @@ def report(results: list[dict], started: dt.datetime, took: float) -> str:
         row("peak memory at N=10,000, both variants", f"{f(r['peak memory MB'], 0)} MB",
             r["peak memory MB"] < 1000)
         row("hubgen check at N=10,000", f"{f(r['check s (median of 3)'])} s", r["check s (median of 3)"] < 2)
-        row("search ready at N=10,000", f"{f(r['search']['search ready ms'], 0)} ms",
-            r["search"]["search ready ms"] < 1000)
-        row("search query at N=10,000", f"{f(r['search']['query ms (median of 7)'], 0)} ms",
-            r["search"]["query ms (median of 7)"] < 200)
+        ready, later = r["search"]["search ready ms"], r["search"]["query ms (median of 7)"]
+        row("first search results after page load at N=10,000", f"{f(ready, 0)} ms",
+            ready < 1500, "stretch met" if ready < 1000 else None)
+        row("later search query at N=10,000", f"{f(later, 0)} ms", later < 300,
+            "stretch met" if later < 200 else None)
+        index = r["index public s"] + r["index affiliates s"]
+        row("search index build, both variants, at N=10,000",
+            f"{f(index, 1)} s ({f(r['index public s'], 1)} + {f(r['index affiliates s'], 1)} s)", True,
+            "stretch met" if index < 15 else "stretch missed")
     medians = [max(r["public"]["median record page KB"], r["affiliates"]["median record page KB"])
                for r in results]
     row("median record page at every N", ", ".join(f"{f(m, 1)} KB" for m in medians), max(medians) < 40)

@@ -21,6 +21,7 @@ from hubgen.headers import SITE_FILES, PageScripts, page_scripts, write_site_hea
 from hubgen.project import Project, Variant
 from hubgen.render import HubView, Renderer, render_pages
 from hubgen.scan import Material, affiliate_material, scan_site
+from hubgen.search import index_site
 from hubgen.select import select
 from hubgen.site import finish_engine, start_engine
 from hubgen.validate import Hub, check_project
@@ -175,6 +176,9 @@ def build(project: Project, variants: tuple[Variant, ...], timings: Timings | No
                           log)
             timings.stages[f"engine:{variant}"] = time.perf_counter() - started
             start = time.perf_counter()
+            # the search index is made from the built pages, and is then scanned like them
+            index_site(staging, project.shown(project.site_dir(variant)))
+            start = timings.add(f"index:{variant}", start)
             if variant != "public":
                 # the last engine has ended: its pages are read on every core
                 write_site_headers(staging, variant, urls[variant], page_scripts(staging, RENDER_CHILDREN))

@@ -18,7 +18,9 @@ from hubgen.validate import Hub
 OWNED = ("docs_dir", "site_dir", "nav", "not_in_nav", "exclude_docs", "draft_docs")
 PLUGINS_ALLOWED = frozenset({"search"})
 HUB_CSS = "assets/hubgen.css"
+SEARCH_CSS = "assets/search.css"
 HUB_JS = "assets/hubgen.js"
+SEARCH_JS = "assets/search.js"  # the hub's search (hubgen/search.py writes its index)
 
 
 @dataclass(frozen=True)
@@ -76,7 +78,7 @@ def load_base(project: Project) -> dict[str, Any]:
     problems = [Problem(shown, 0, 0, f"`{key}` is set by hubgen for each variant; remove it", key)
                 for key in OWNED if key in base]
     for plugin in base.get("plugins") or []:
-        name = next(iter(plugin)) if isinstance(plugin, dict) else str(plugin)
+        name = _plugin_name(plugin)
         if name not in PLUGINS_ALLOWED:
             problems.append(Problem(shown, 0, 0, f"plugin `{name}` is not supported: hubgen generates "
                                     "every page before the engine runs so that the project stays plain "
@@ -105,7 +107,8 @@ def variant_config(base: dict[str, Any], hub: Hub, variant: Variant) -> dict[str
                        zip(TYPES, ("Tools", "Webinars", "Clauses", "Events", "Takeaways"), strict=True)]]
     # Record and theme pages are reached from listings, not the nav: at 1,000 records a full
     # nav makes every page about 300 KB. This only silences MkDocs' note about them.
-    config["not_in_nav"] = "\n".join([*(f"/{t}/*.md" for t in (*TYPES, "themes")), "/accessibility.md"])
+    config["not_in_nav"] = "\n".join([*(f"/{t}/*.md" for t in (*TYPES, "themes")), "/accessibility.md",
+                                      "/search.md"])
     config["validation"] = {"nav": {"omitted_files": "info", "not_found": "warn"},
                             "links": {"not_found": "warn", "anchors": "warn",
                                       "unrecognized_links": "warn", "absolute_links": "info"}}
@@ -114,15 +117,22 @@ def variant_config(base: dict[str, Any], hub: Hub, variant: Variant) -> dict[str
         theme = config["theme"] = {"name": theme}
     theme["custom_dir"] = "overrides"
     theme.setdefault("font", False)  # no request to Google Fonts: the system font stack
-    config["extra_css"] = [*(config.get("extra_css") or []), HUB_CSS]
-    config["extra_javascript"] = [*(config.get("extra_javascript") or []), HUB_JS]
+    config["extra_css"] = [*(config.get("extra_css") or []), HUB_CSS, SEARCH_CSS]
+    config["extra_javascript"] = [*(config.get("extra_javascript") or []), HUB_JS, SEARCH_JS]
     extra = config.setdefault("extra", {})
     extra["hubgen"] = {"variant": variant}
     if variant == "affiliates" and hub.settings.edit_url:
         # Edit links only where editors read: a public page never points at the content's YAML.
         extra["hubgen"]["edit_url"] = hub.settings.edit_url
-    config.setdefault("plugins", ["search"])
+    # The hub owns its search (hubgen/search.py indexes the built pages after the engine):
+    # the engine's own search would build a second, larger index nobody loads. An empty list,
+    # since MkDocs runs its search plugin when `plugins` is not set.
+    config["plugins"] = [p for p in config.get("plugins") or [] if _plugin_name(p) != "search"]
     return config
+
+
+def _plugin_name(plugin: Any) -> str:
+    return next(iter(plugin)) if isinstance(plugin, dict) else str(plugin)
 
 
 def site_url_for(hub: Hub, variant: Variant) -> str | None:

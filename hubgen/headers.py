@@ -71,9 +71,13 @@ def script_hashes(scripts: Iterable[bytes]) -> list[str]:
 
 
 def content_security_policy(site: Path, scripts: Iterable[bytes] | None = None) -> str:
-    """A policy Material's pages work under: everything from the site itself, nothing else;
-    inline scripts are allowed by hash, those of the site's pages unless `scripts` are given."""
-    scripts = " ".join(["'self'", *script_hashes(page_scripts(site) if scripts is None else scripts)])
+    """A policy Material's pages and the hub's search work under: everything from the site
+    itself, nothing else; inline scripts are allowed by hash, those of the site's pages unless
+    `scripts` are given."""
+    # 'wasm-unsafe-eval' lets the search (Pagefind, from this site) compile its WebAssembly;
+    # it allows no eval() of text
+    scripts = " ".join(["'self'", "'wasm-unsafe-eval'",
+                        *script_hashes(page_scripts(site) if scripts is None else scripts)])
     return "; ".join([
         "default-src 'self'",
         f"script-src {scripts}",

@@ -126,6 +126,16 @@ class HubView:
     def theme_titles(self) -> dict[str, str]:
         return {t.id: t.title for t in self.themes}
 
+    def search_facets(self, entry: Entry) -> dict[str, Any]:
+        """What a record page tells the search index beside its text (see hubgen/search.py):
+        its type and themes, and on the affiliate site its audience, all as readers see them."""
+        facets: dict[str, Any] = {"type": TYPE_LABELS[entry.type][0],
+                                  "themes": [self.theme_titles[t] for t in entry.record.themes
+                                             if t in self.theme_titles]}
+        if self.variant == "affiliates":
+            facets["audience"] = AUDIENCE_LABELS[entry.audience]
+        return facets
+
     @cached_property
     def related(self) -> dict[str, list[Entry]]:
         """`related` both ways: what a record names, and what names it."""
@@ -404,6 +414,7 @@ def page_plan(view: HubView) -> list[tuple[str, str, dict[str, Any]]]:
         ("themes.md.j2", "themes/index.md", {}),
         ("listing.md.j2", "records/index.md", {"type": None, "entries": view.all_records}),
         ("accessibility.md.j2", "accessibility.md", {}),
+        ("search.md.j2", "search.md", {}),
     ]
     plan += [("theme.md.j2", f"themes/{theme.id}.md", {"theme": theme}) for theme in view.themes]
     for type_ in TYPES:

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
+import cbor2
 from ahocorasick_rs import BytesAhoCorasick
 
 from hubgen.errors import Problem
@@ -377,14 +378,14 @@ CHUNK = 1 << 20  # bytes normalised at a time: a 60 MB search index is not copie
 
 def _outputs(site: Path) -> list[tuple[str, str]]:
     """(name, file path) of everything under `site`, folders named with a trailing `/`, the
-    pages before the search index, which repeats their lines."""
+    pages before the search indexes, which repeat their lines."""
     found = []
     for folder, dirs, files in os.walk(site):
         rel = os.path.relpath(folder, site).replace(os.sep, "/")
         prefix = "" if rel == "." else rel + "/"
         found += [(f"{prefix}{name}/", os.path.join(folder, name)) for name in dirs]
         found += [(f"{prefix}{name}", os.path.join(folder, name)) for name in files]
-    return sorted(found, key=lambda item: (".json" in item[0], item[0]))
+    return sorted(found, key=lambda item: (".json" in item[0] or item[0].endswith(PAGEFIND_FILES), item[0]))
 
 
 def _file_text(name: str, path: str, read: Callable[[str, bytes], Any] | None = None) -> bytes:
@@ -397,10 +398,30 @@ def _file_text(name: str, path: str, read: Callable[[str, bytes], Any] | None = 
     if name.endswith(".gz"):
         with contextlib.suppress(OSError, EOFError):
             data = gzip.decompress(data)
-    if name.endswith((".json", ".json.gz")):
+    if name.endswith(PAGEFIND_FILES):
+        data = _pagefind_text(name, data)
+    if name.endswith((".json", ".json.gz", ".pf_fragment")):
         with contextlib.suppress(ValueError):
             data = "\n".join(_strings(json.loads(data))).encode("utf-8", "replace")
         data = data.replace(b"> <", b">\n<")
+    return data
+
+
+# The search index's files (hubgen/search.py): gzip, then a signature, then JSON (a page's
+# text, title, filters and metadata) or CBOR (words, filter values, metadata names).
+PAGEFIND_FILES = (".pf_fragment", ".pf_index", ".pf_meta", ".pf_filter")
+PAGEFIND_SIGNATURE = b"pagefind_dcd"
+
+
+def _pagefind_text(name: str, data: bytes) -> bytes:
+    """A Pagefind file opened: a fragment's JSON as it is (read as JSON by the caller), the
+    strings of a CBOR file one per line. A file that cannot be opened is read as it is."""
+    with contextlib.suppress(OSError, EOFError):
+        data = gzip.decompress(data)
+    data = data.removeprefix(PAGEFIND_SIGNATURE)
+    if not name.endswith(".pf_fragment"):
+        with contextlib.suppress(ValueError, cbor2.CBORDecodeError):
+            data = "\n".join(_strings(cbor2.loads(data))).encode("utf-8", "replace")
     return data
 
 

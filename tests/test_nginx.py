@@ -133,7 +133,7 @@ def get(url: str, user: str | None = None, password: str | None = None):
             return error.code, error.headers, error.read()
 
 
-PROTECTED = ["/", "/index.html", "/tools/qa-tool/", "/assets/hubgen.css", "/search/search_index.json",
+PROTECTED = ["/", "/index.html", "/tools/qa-tool/", "/assets/hubgen.css", "/pagefind/pagefind-entry.json",
              "/sitemap.xml", "/robots.txt", "/404.html"]
 
 
@@ -172,7 +172,7 @@ def test_nginx_recipe_serves_the_affiliate_site_behind_a_password(built_tiny: Pr
 
         assert fetch("/", USER, PASSWORD)[1]["Content-Type"].startswith("text/html")
         assert fetch("/assets/hubgen.css", USER, PASSWORD)[1]["Content-Type"] == "text/css"
-        assert fetch("/search/search_index.json", USER, PASSWORD)[1]["Content-Type"] == "application/json"
+        assert fetch("/pagefind/pagefind-entry.json", USER, PASSWORD)[1]["Content-Type"] == "application/json"
 
         # A missing page: the password first, then the site's own 404 page with status 404.
         assert fetch("/no/such/page/")[0] == 401

@@ -51,9 +51,7 @@ def test_preview_follows_content_and_template_edits(tiny: Project, server: str) 
     record.write_text(record.read_text().replace("title: Supplier Q&A tool", "title: Renamed tool"))
     wait_for(server + "tools/qa-tool/", "Renamed tool")
     wait_for(server + "tools/", "Renamed tool")  # the listing follows too
-    # the search index is updated, not rebuilt from the changed pages alone
-    index = wait_for(server + "search/search_index.json", "Renamed tool")
-    assert "Accessibility statement" in index
+    wait_for(server + "records/", "Renamed tool")
 
     override = tiny.templates / "overrides/partials/copyright.html"
     override.write_text(override.read_text().replace("Feed of new records", "Feed of what is new"))

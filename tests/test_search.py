@@ -1,0 +1,114 @@
+"""The hub's own search index (hubgen/search.py): what it holds, what it leaves out, the leak
+scan reading it, and its language. The browser side is in test_browser.py."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from hubgen.build import build
+from hubgen.errors import HubError
+from hubgen.project import Project
+from hubgen.scan import _file_text
+from tests.conftest import FIXTURES, make_hub
+from tests.search import index_pages
+
+RECORD_PAGES = {"/tools/qa-tool/", "/clauses/disclosure-clause/", "/webinars/dated-webinar/",
+                "/webinars/undated-webinar/", "/events/tiny-event/", "/takeaways/tiny-takeaways/",
+                "/takeaways/orphan-takeaways/"}
+THEME_PAGES = {"/themes/disclosures/", "/themes/supplier-engagement/"}
+
+
+def by_url(site: Path) -> dict[str, dict]:
+    return {page["url"]: page for page in index_pages(site)}
+
+
+def test_index_holds_record_theme_and_event_pages_only(built_tiny: Project) -> None:
+    public = by_url(built_tiny.site_dir("public"))
+    assert set(public) == RECORD_PAGES | THEME_PAGES
+    affiliates = by_url(built_tiny.site_dir("affiliates"))
+    assert "/tools/secret-tool/" in affiliates and "/themes/secret-theme/" in affiliates
+    # home, listings, the accessibility statement and the results page are not search results
+    for url in ("/", "/records/", "/tools/", "/themes/", "/accessibility/", "/search/"):
+        assert url not in affiliates
+
+
+def test_index_holds_a_pages_article_not_its_chrome(built_tiny: Project) -> None:
+    qa = by_url(built_tiny.site_dir("public"))["/tools/qa-tool/"]
+    assert "A question set for supplier meetings." in qa["content"]
+    assert "Building rapport with suppliers" in qa["content"]
+    # the breadcrumb, the theme links, the related list, the header, navigation and footer
+    for chrome in ("Home", "Related", "Disclosure updates", "Tiny Hub", "Accessibility statement",
+                   "Feed of new records", "Webinars", "¶"):
+        assert chrome not in qa["content"], chrome
+    theme = by_url(built_tiny.site_dir("public"))["/themes/disclosures/"]
+    assert "Soliciting and using factory disclosures" in theme["content"]
+    assert "Supplier Q&A tool" not in theme["content"]  # a theme page's listing is not indexed
+
+
+def test_each_result_carries_its_type_themes_and_summary(built_tiny: Project) -> None:
+    qa = by_url(built_tiny.site_dir("public"))["/tools/qa-tool/"]
+    assert qa["filters"] == {"type": ["Tool"], "theme": ["Supplier engagement"]}
+    assert qa["meta"] == {"title": "Supplier Q&A tool", "type": "Tool", "themes": "Supplier engagement",
+                          "summary": "A question set for supplier meetings."}
+    secret = by_url(built_tiny.site_dir("affiliates"))["/tools/secret-tool/"]
+    assert secret["filters"]["audience"] == ["Affiliates only"]
+    assert secret["meta"]["title"] == "Canary record title charlie"  # no "Affiliates only" badge
+    assert by_url(built_tiny.site_dir("affiliates"))["/tools/qa-tool/"]["filters"]["audience"] == ["Public"]
+
+
+def test_only_the_affiliate_index_holds_the_canaries(built_tiny: Project) -> None:
+    public = json.dumps(index_pages(built_tiny.site_dir("public"))).lower()
+    assert "canary" not in public and "charlie" not in public
+    affiliates = json.dumps(index_pages(built_tiny.site_dir("affiliates")))
+    assert "Canary record title charlie" in affiliates
+    assert "Canary record body echo" in affiliates
+    # nothing of Pagefind's ready-made interfaces is published, only what search.js loads
+    assert not list((built_tiny.site_dir("public") / "pagefind").glob("pagefind-*ui*"))
+
+
+def test_the_scan_reads_the_compressed_index(built_tiny: Project) -> None:
+    site = built_tiny.site_dir("affiliates")
+    fragment = next(p for p in (site / "pagefind/fragment").iterdir()
+                    if b"secret-tool" in _file_text(p.name, str(p)))
+    assert b"Canary record title charlie" in _file_text(f"pagefind/fragment/{fragment.name}", str(fragment))
+    filters = b"\n".join(_file_text(f"pagefind/filter/{p.name}", str(p))
+                         for p in (site / "pagefind/filter").iterdir())
+    assert b"\nCanary theme kappa\n" in filters + b"\n"
+
+
+def test_an_affiliate_only_phrase_planted_in_the_public_index_fails_the_build(tiny: Project) -> None:
+    """Text in an attribute is no page text (the scan reads a page as a reader sees it), but
+    Pagefind puts a `data-pagefind-meta` value in the index: the scan must read it there."""
+    override = tiny.templates / "overrides/main.html"
+    override.write_text(override.read_text().replace(
+        "<div data-pagefind-body>",
+        '<div data-pagefind-body><span data-pagefind-meta="note:Canary record title charlie"></span>'))
+    with pytest.raises(HubError) as error:
+        build(tiny, ("public",))
+    problems = [str(p) for p in error.value.problems]
+    assert problems and all("site/public/pagefind/fragment/" in p and ".pf_fragment" in p for p in problems)
+    assert 'content/tools/secret-tool.yml: title: "canary record title charlie"' in problems[0]
+    assert not tiny.site_dir("public").exists()  # nothing published
+
+
+def test_the_index_uses_the_sites_language(tmp_path: Path) -> None:
+    """A hub in Spanish: pages say `lang="es"`, and Pagefind stems Spanish words with its
+    Spanish stemmer (the browser test searches it)."""
+    project = spanish_hub(tmp_path)
+    build(project, ("public",))
+    site = project.site_dir("public")
+    entry = json.loads((site / "pagefind/pagefind-entry.json").read_text())
+    assert list(entry["languages"]) == ["es"]
+    assert '<html lang="es"' in (site / "tools/qa-tool/index.html").read_text()
+
+
+def spanish_hub(tmp_path: Path) -> Project:
+    """The tiny hub with `theme.language: es` and a record body in Spanish."""
+    project = make_hub(tmp_path / "hub", FIXTURES / "tiny" / "content")
+    project.config.write_text(project.config.read_text().replace("language: en", "language: es"))
+    record = project.content / "tools/qa-tool.yml"
+    record.write_text(record.read_text() + "body: Compramos ordenadores a proveedores responsables.\n")
+    return project
