@@ -26,6 +26,7 @@ from ahocorasick_rs import BytesAhoCorasick
 
 from hubgen.errors import Problem
 from hubgen.render import TYPE_LABELS
+from hubgen.search import SIGNATURE as PAGEFIND_SIGNATURE
 from hubgen.validate import Entry, Hub
 
 MIN_WORDS = 2          # a shorter text (one word) could be anybody's word
@@ -410,7 +411,6 @@ def _file_text(name: str, path: str, read: Callable[[str, bytes], Any] | None = 
 # The search index's files (hubgen/search.py): gzip, then a signature, then JSON (a page's
 # text, title, filters and metadata) or CBOR (words, filter values, metadata names).
 PAGEFIND_FILES = (".pf_fragment", ".pf_index", ".pf_meta", ".pf_filter")
-PAGEFIND_SIGNATURE = b"pagefind_dcd"
 
 
 def _pagefind_text(name: str, data: bytes) -> bytes:

@@ -12,15 +12,22 @@ loads a piece at a time (templates/assets/search.js). Its binary ships inside th
 
 from __future__ import annotations
 
+import gzip
+import hashlib
+import json
 import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
+
+import cbor2
 
 from hubgen.errors import HubError, Problem
 
 BUNDLE = "pagefind"  # the index's folder inside the site
+SIGNATURE = b"pagefind_dcd"  # what each of Pagefind's files starts with, once unzipped
 # What Pagefind writes that the hub's own search interface does not use (its ready-made
 # interfaces): left out of the published site, which carries only what it loads.
 UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
@@ -48,3 +55,39 @@ def index_site(site: Path, shown: str) -> None:
         if path.is_file():
             path.unlink()
     shutil.rmtree(site / BUNDLE / "playground", ignore_errors=True)
+    settle_filters(site / BUNDLE)
+
+
+def settle_filters(bundle: Path) -> None:
+    """Pagefind writes its filters, and each filter's values, in the order of a Rust hash map,
+    which changes from run to run, and names files by a hash of what they hold: the values are sorted here and the
+    filter files, and the metadata file naming them, renamed by a hash of their new text, so
+    that two builds of the same pages are byte-identical (as the rest of the site is)."""
+    entry_path = bundle / "pagefind-entry.json"
+    entry = json.loads(entry_path.read_text(encoding="utf-8"))
+    for language, about in entry["languages"].items():
+        meta_path = bundle / f"pagefind.{about['hash']}.pf_meta"
+        meta = _read(meta_path)
+        for named in meta[3]:  # [filter, file] pairs (Pagefind 1.5's metadata layout)
+            old = bundle / "filter" / f"{named[1]}.pf_filter"
+            values = _read(old)
+            values[1].sort(key=lambda value: value[0])
+            named[1], packed = _packed(values, language, 7)
+            old.unlink()
+            (bundle / "filter" / f"{named[1]}.pf_filter").write_bytes(packed)
+        meta[3].sort()
+        about["hash"], packed = _packed(meta, language, 10)
+        meta_path.unlink()
+        (bundle / f"pagefind.{about['hash']}.pf_meta").write_bytes(packed)
+    entry_path.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+
+def _read(path: Path) -> Any:
+    return cbor2.loads(gzip.decompress(path.read_bytes()).removeprefix(SIGNATURE))
+
+
+def _packed(value: Any, language: str, digits: int) -> tuple[str, bytes]:
+    """`value` as Pagefind writes it (gzip of its signature and CBOR), and the name Pagefind's
+    other files know it by (the language and a hash of the text)."""
+    data = SIGNATURE + cbor2.dumps(value)
+    return f"{language}_{hashlib.sha256(data).hexdigest()[:digits]}", gzip.compress(data, mtime=0)

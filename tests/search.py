@@ -6,7 +6,7 @@ import gzip
 import json
 from pathlib import Path
 
-from hubgen.scan import PAGEFIND_SIGNATURE
+from hubgen.search import SIGNATURE
 
 # What search.js sets once a query's results are shown (the box: the query; the results page:
 # `data-hub-done`), which a test waits for rather than for a time.
@@ -17,7 +17,7 @@ POPUP = "#hub-search-popup"
 def index_pages(site: Path) -> list[dict]:
     """Every page the site's search index holds: Pagefind's fragments (gzip, a signature,
     JSON), with their url, content, filters and meta."""
-    return [json.loads(gzip.decompress(path.read_bytes()).removeprefix(PAGEFIND_SIGNATURE))
+    return [json.loads(gzip.decompress(path.read_bytes()).removeprefix(SIGNATURE))
             for path in sorted((site / "pagefind/fragment").glob("*.pf_fragment"))]
 
 
