@@ -156,8 +156,8 @@ def test_generated_public_docs_hold_only_what_hubgen_made_for_the_variant(built_
     docs = built_tiny.build_dir("public") / "docs"
     others = sorted(p.relative_to(docs).as_posix() for p in docs.rglob("*")
                     if p.is_file() and p.suffix != ".md")
-    assert others == ["assets/hubgen.css", "assets/hubgen.js", "feed.xml", "webinars.ics",
-                      "webinars/dated-webinar.ics"]
+    assert others == ["assets/hubgen.css", "assets/hubgen.js", "assets/search.css", "assets/search.js",
+                      "feed.xml", "webinars.ics", "webinars/dated-webinar.ics"]
 
 
 def test_feed_and_calendars_hold_only_public_records(built_tiny: Project) -> None:
