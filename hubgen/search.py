@@ -60,9 +60,9 @@ def index_site(site: Path, shown: str) -> None:
 
 def settle_filters(bundle: Path) -> None:
     """Pagefind writes its filters, and each filter's values, in the order of a Rust hash map,
-    which changes from run to run, and names files by a hash of what they hold: the values are sorted here and the
-    filter files, and the metadata file naming them, renamed by a hash of their new text, so
-    that two builds of the same pages are byte-identical (as the rest of the site is)."""
+    which changes from run to run, and names files by a hash of what they hold: here the values
+    are sorted and the filter files, and the metadata file naming them, renamed by a hash of
+    their new text, so two builds of the same pages are byte-identical like the rest of the site."""
     entry_path = bundle / "pagefind-entry.json"
     entry = json.loads(entry_path.read_text(encoding="utf-8"))
     for language, about in entry["languages"].items():
