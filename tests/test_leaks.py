@@ -181,7 +181,7 @@ def test_html_comments_are_refused_in_markdown(tiny: Project) -> None:
 
 def test_plugins_that_render_text_into_images_are_refused(tiny: Project) -> None:
     config = tiny.root / "mkdocs.yml"
-    config.write_text(config.read_text().replace("  - search\n", "  - search\n  - social\n"))
+    config.write_text(config.read_text() + "plugins:\n  - search\n  - social\n")
     with pytest.raises(HubError) as failure:
         load_base(tiny)
     assert failure.value.lines() == [

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from hubgen.build import build
+from hubgen.build import build, load_hub
+from hubgen.config import load_base, variant_config
 from hubgen.errors import HubError
 from hubgen.project import Project
 from hubgen.scan import _file_text
@@ -33,6 +34,15 @@ def test_index_holds_record_theme_and_event_pages_only(built_tiny: Project) -> N
     # home, listings, the accessibility statement and the results page are not search results
     for url in ("/", "/records/", "/tools/", "/themes/", "/accessibility/", "/search/"):
         assert url not in affiliates
+
+
+def test_the_engines_own_search_is_off(tiny: Project) -> None:
+    """The hub's index replaces the engine's: an editor's `plugins: [search]` is accepted and
+    left out of the generated project (MkDocs runs `search` when `plugins` is not set)."""
+    tiny.config.write_text(tiny.config.read_text() + "plugins:\n  - search\n")
+    generated = variant_config(load_base(tiny), load_hub(tiny), "public")
+    assert generated["plugins"] == []
+    assert "assets/search.js" in generated["extra_javascript"]
 
 
 def test_index_holds_a_pages_article_not_its_chrome(built_tiny: Project) -> None:
