@@ -9,7 +9,7 @@ CHROMIUM := /usr/bin/chromium
 NGINX := /usr/sbin/nginx
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup site test netlify check serve screenshots bench lint golden clean
+.PHONY: setup site test netlify check serve screenshots lighthouse bench lint golden clean
 
 setup: $(VENV)/.runtime  ## only the Python set-up (.venv with the pinned dependencies)
 
@@ -29,8 +29,11 @@ check: $(VENV)/.runtime  ## validate content/ only
 serve: $(VENV)/.runtime  ## live preview of the affiliate site on http://127.0.0.1:8000
 	$(HUBGEN) serve
 
-screenshots: site $(VENV)/.dev $(CHROMIUM)  ## home, theme, filtered listing and clause pages, desktop and phone
+screenshots: site $(VENV)/.dev $(CHROMIUM)  ## every page type of both variants, at 1366 px and 390 px
 	$(PY) -m tests.screenshots
+
+lighthouse: site $(VENV)/.dev $(CHROMIUM) node_modules/.installed  ## Lighthouse scores of the home and a record page, both variants
+	$(PY) -m tests.lighthouse
 
 bench: $(VENV)/.dev $(CHROMIUM)  ## the benchmark at N = 100, 1,000, 10,000: prints and writes bench/RESULTS.md
 	$(PY) -m bench.run

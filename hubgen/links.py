@@ -70,3 +70,23 @@ def check_links(site: Path, shown: str) -> LinkReport:
                     broken.append(Problem(f"{shown}/{rel}", line, 1,
                                           f"link to `{link}`: no anchor `#{parts.fragment}` there"))
     return LinkReport(sorted(set(broken)), sorted(external))
+
+
+def built_dir(path: str) -> str:
+    """The folder a page of docs/ is served from (`tools/x.md` -> `tools/x/`, `tools/index.md`
+    -> `tools/`, `index.md` -> ``): MkDocs' directory URLs, which hubgen always uses."""
+    if path.endswith(".md"):
+        stem = path[:-3]
+        if stem == "index" or stem.endswith("/index"):
+            stem = stem[:-5]
+        return stem if not stem or stem.endswith("/") else stem + "/"
+    return path
+
+
+def page_url(target: str, up: str, known: frozenset[str]) -> str:
+    """A link hubgen writes into a page's HTML, from the page's folder (`up` leads to the site's
+    root) to `target`, a page or file of docs/. The engine checks links only in Markdown, so
+    hubgen checks these itself: a target the variant does not have is a bug in a template."""
+    if target not in known:
+        raise LookupError(f"a link to `{target}`, which this site does not have")
+    return (up + built_dir(target)) or "./"

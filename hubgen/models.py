@@ -193,6 +193,28 @@ Id = Annotated[str, AfterValidator(_id),
                                "not": {"enum": sorted(RESERVED_IDS)}})]
 StatedAudience = Annotated[Audience | None, BeforeValidator(_stated),
                            WithJsonSchema({"enum": ["public", "affiliates"]})]
+ICON_RE = re.compile(r"^(material|fontawesome/(brands|regular|solid)|octicons|simple)/[a-z0-9-]+$")
+
+
+def _icon(value: str) -> str:
+    if not ICON_RE.match(value) or not (icons_dir() / f"{value}.svg").is_file():
+        raise ValueError(f"`{value}` is not one of the icons Material bundles; pick one from "
+                         "https://squidfunk.github.io/mkdocs-material/reference/icons-emojis/ "
+                         "and write its path, e.g. material/file-document-outline")
+    return value
+
+
+def icons_dir() -> Any:
+    """The icons bundled with Material for MkDocs (imported here only when an icon is named)."""
+    from pathlib import Path
+
+    import material
+    return Path(material.__file__).parent / "templates" / ".icons"
+
+
+Icon = Annotated[str, AfterValidator(_icon),
+                 WithJsonSchema({"type": "string", "pattern": ICON_RE.pattern,
+                                 "examples": ["material/file-document-outline"]})]
 Ref = Annotated[str, AfterValidator(_ref),
                 WithJsonSchema({"type": "string", "pattern": REF_RE.pattern,
                                 "examples": ["clauses/disclosure-updates"]})]
@@ -263,6 +285,8 @@ class Theme(Model):
     """The theme's name as shown."""
     description: Summary | None = None
     """One paragraph saying what the theme covers."""
+    icon: Icon | None = None
+    """An icon bundled with Material for its tile on the home page, e.g. `material/magnify`."""
 
 
 class Record(Model):

@@ -28,6 +28,7 @@ from hubgen.errors import Problem
 from hubgen.render import TYPE_LABELS
 from hubgen.search import SIGNATURE as PAGEFIND_SIGNATURE
 from hubgen.validate import Entry, Hub
+from hubgen.views import card_phrases
 
 MIN_WORDS = 2          # a shorter text (one word) could be anybody's word
 FRAGMENT_WORDS = 6     # long texts are looked for by the start and end of each sentence
@@ -327,12 +328,16 @@ def _affiliate_parts(entry: Entry, add: Any) -> None:
 
 def _public_text(public: Hub) -> bytes:
     """Everything the public site's records, themes and settings say, a text per line (text
-    holding markup also as plain text shows it, escaped), and each title with the type label
-    lists put after it (`Model supplier` then `Clause` reads `model supplier clause`)."""
+    holding markup also as plain text shows it, escaped), each title with the type label lists
+    put after it (`Model supplier` then `Clause` reads `model supplier clause`), and what a
+    record's card says beside its texts (`views.card_phrases`)."""
     texts = [*_strings(_dump(public.settings)), *(s for t in public.themes for s in _strings(_dump(t)))]
+    theme_titles = {t.id: t.title for t in public.themes}
     for entry in public.records.values():
         texts.append(entry.ref + "/")
         texts.append(f"{entry.record.title} {TYPE_LABELS[entry.type][0]}")
+        event = public.records.get(f"events/{entry.record.event}") if entry.type == "takeaways" else None
+        texts += card_phrases(entry, theme_titles, event.record.ends if event else None)
         texts += _strings(_dump(entry.record))
     texts += [html.escape(text, quote=False) for text in texts if "<" in text or "&" in text]
     return "\n".join(texts).encode()  # a line each: no phrase runs from one text into the next

@@ -1,7 +1,8 @@
 """Screenshots of the built sites at desktop and phone widths: `make screenshots` (into screenshots/).
 
-Run after `make site`. Pages: home, a theme page, a filtered listing and a clause page, for both
-variants.
+Run after `make site`. Every page type an affiliate meets, for both variants: home, a theme page,
+a filtered listing, the empty state, the event, a webinar and its series, a clause, and search
+results (typed into the header's search).
 """
 
 from __future__ import annotations
@@ -16,9 +17,15 @@ PAGES = {
     "home": "",
     "theme": "themes/disclosures/",
     "filtered-listing": "records/?type=clauses&stage=contract-management",
+    "empty-state": "records/?type=webinars&theme=disclosures",
+    "event": "events/2022-11-affiliate-exchange-barcelona/",
+    "webinar": "webinars/ddpp-webinar-1/",
+    "series": "webinars/series/delivering-due-diligence-in-public-procurement/",
     "clause": "clauses/disclosure-updates/",
+    "search": "",
 }
-WIDTHS = {"desktop": (1280, 900), "phone": (390, 844)}
+WIDTHS = {"desktop": (1366, 900), "phone": (390, 844)}
+SEARCH = "disclosure"
 
 
 def main(out: Path = ROOT / "screenshots") -> None:
@@ -34,10 +41,24 @@ def main(out: Path = ROOT / "screenshots") -> None:
                     for name, path in PAGES.items():
                         page.goto(base + path)
                         page.wait_for_load_state("networkidle")
+                        if name == "search":
+                            search(page)
                         target = out / f"{variant}-{name}-{width_name}.png"
-                        page.screenshot(path=target, full_page=True)
+                        page.screenshot(path=target, full_page=name != "search")
                         print(target.relative_to(ROOT))
                     page.close()
+
+
+def search(page: object) -> None:
+    """Whatever search the site has: open it, type, wait for the results."""
+    opener = page.locator("label.md-header__button[for=__search]")
+    if opener.is_visible():
+        opener.click()
+    box = page.locator("input.md-search__input")
+    box.click()
+    box.press_sequentially(SEARCH, delay=30)
+    page.wait_for_function("() => /matching/.test((document.querySelector('.md-search-result__meta')"
+                           " || {}).textContent || '')", timeout=20000)
 
 
 if __name__ == "__main__":

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from pathlib import Path
 
 import pytest
 
-from hubgen.links import check_links
+from hubgen.errors import HubError
+from hubgen.links import check_links, page_url
 from hubgen.project import Project
+from hubgen.render import HubView, render_pages
+from hubgen.select import select
+from hubgen.validate import check_project
 from tests.conftest import run_hubgen
 
 
@@ -17,6 +22,33 @@ def test_built_sites_have_no_broken_internal_link(built_tiny: Project, variant: 
     report = check_links(built_tiny.site_dir(variant), variant)
     assert report.broken == []
     assert "https://example.org/guide" in report.external
+
+
+@pytest.mark.parametrize("variant", ["public", "affiliates"])
+def test_shipped_sites_have_no_broken_internal_link(built_shipped: Project, variant: str) -> None:
+    # hubgen's pieces are HTML, which the engine does not check: every link they write resolves
+    assert check_links(built_shipped.site_dir(variant), variant).broken == []
+
+
+def test_generated_link_to_a_page_the_variant_lacks_stops_the_render(tiny: Project) -> None:
+    template = tiny.templates / "pages/home.md.j2"
+    template.write_text(template.read_text() + '<a href="{{ url("tools/secret-tool.md") }}">x</a>\n')
+    hub, _ = check_project(tiny)
+    view = HubView(select(hub, "affiliates"), "affiliates", dt.date(2026, 1, 1))
+    assert any(p.path == "index.md" for p in render_pages(view, tiny.templates))
+    with pytest.raises(HubError) as failure:
+        render_pages(HubView(select(hub, "public"), "public", dt.date(2026, 1, 1)), tiny.templates)
+    assert failure.value.lines() == [
+        "templates/pages/home.md.j2: a link to `tools/secret-tool.md`, which this site does not have "
+        "(writing index.md); link only to pages of this variant"]
+
+
+def test_page_urls_lead_from_the_folder_a_page_is_served_from() -> None:
+    known = frozenset({"index.md", "tools/index.md", "tools/x.md", "webinars/w.ics"})
+    assert page_url("tools/x.md", "../../", known) == "../../tools/x/"
+    assert page_url("tools/index.md", "../", known) == "../tools/"
+    assert page_url("index.md", "", known) == "./"
+    assert page_url("webinars/w.ics", "../../", known) == "../../webinars/w.ics"
 
 
 def test_broken_links_and_anchors_are_reported_with_their_line(built_tiny: Project, tmp_path: Path) -> None:

@@ -18,10 +18,12 @@ WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 TINY_PAGES = ["", "records/", "themes/", "themes/disclosures/", "tools/", "tools/qa-tool/", "webinars/",
               "webinars/dated-webinar/", "webinars/undated-webinar/", "clauses/",
               "clauses/disclosure-clause/", "events/", "events/tiny-event/", "takeaways/",
-              "takeaways/tiny-takeaways/", "accessibility/", "404.html"]
+              "takeaways/tiny-takeaways/", "accessibility/", "404.html",
+              "webinars/series/due-diligence-series/", "records/?type=webinars&theme=supplier-engagement"]
 SHIPPED_PAGES = ["", "records/", "events/2022-11-affiliate-exchange-barcelona/",
                  "takeaways/supplier-engagement-strategies/", "clauses/evidence-and-remedy/",
-                 "tools/supplier-engagement-qa/", "webinars/ddpp-webinar-2/", "themes/disclosures/"]
+                 "tools/supplier-engagement-qa/", "webinars/ddpp-webinar-2/", "themes/disclosures/",
+                 "webinars/series/delivering-due-diligence-in-public-procurement/", "themes/"]
 
 
 @pytest.fixture(scope="module")
@@ -31,7 +33,7 @@ def browser() -> Iterator[object]:
 
 
 def visible_titles(page: object) -> list[str]:
-    return page.eval_on_selector_all(".hub-item:not([hidden]) > p > a",
+    return page.eval_on_selector_all(".hub-item:not([hidden]) .hub-card__title a",
                                      "els => els.map(e => e.textContent.trim())")
 
 
@@ -48,7 +50,7 @@ def test_filters_narrow_the_list_keep_state_in_the_url_and_work_by_keyboard(buil
         assert "type=webinars" in page.url
         page.select_option("select[name=audience]", "affiliates")
         assert visible_titles(page) == ["Canary webinar title lima"]
-        assert page.locator(".hub-filter-status").inner_text() == "Showing 1 of 12."
+        assert page.locator(".hub-filter-status").inner_text() == "1 record matches (of 12)."
         # a shared URL opens the same view
         shared = page.url
         other = browser.new_page()
@@ -63,6 +65,131 @@ def test_filters_narrow_the_list_keep_state_in_the_url_and_work_by_keyboard(buil
         page.keyboard.press("ArrowDown")  # "All" -> the first status
         assert page.eval_on_selector("select[name=status]", "s => s.value") != ""
         assert len(visible_titles(page)) < 12
+        page.close()
+
+
+def option_texts(page: object, facet: str) -> dict[str, tuple[str, bool]]:
+    """A filter's options as {value: (text, disabled)}."""
+    return page.eval_on_selector_all(
+        f"select[name={facet}] option",
+        "os => Object.fromEntries(os.map(o => [o.value, [o.textContent, o.disabled]]))")
+
+
+def test_counts_follow_the_other_filters_and_dead_options_are_disabled(built_tiny: Project,
+                                                                       browser: object) -> None:
+    with serve_dir(built_tiny.site_dir("public")) as base:
+        page = browser.new_page()
+        page.goto(base + "records/")
+        assert option_texts(page, "theme")["supplier-engagement"] == ["Supplier engagement (2)", False]
+        page.select_option("select[name=type]", "webinars")
+        themes = option_texts(page, "theme")
+        assert themes["disclosures"] == ["Disclosures (2)", False]
+        assert themes["supplier-engagement"] == ["Supplier engagement (0)", True]
+        page.select_option("select[name=theme]", "disclosures")
+        types = option_texts(page, "type")
+        assert types["webinars"] == ["Webinars (2)", False]
+        assert types["clauses"] == ["Clauses (1)", False]
+        assert types["tools"] == ["Tools (0)", True]
+        assert sorted(visible_titles(page)) == ["Measurement", "Remedy in practice"]
+        assert page.locator(".hub-filter-status").inner_text() == "2 records match (of 7)."
+        page.close()
+
+
+def test_no_match_shows_a_message_and_one_click_clears(built_tiny: Project, browser: object) -> None:
+    with serve_dir(built_tiny.site_dir("public")) as base:
+        page = browser.new_page()
+        page.goto(base + "records/?type=webinars&theme=supplier-engagement")
+        assert visible_titles(page) == []
+        assert page.locator(".hub-empty").is_visible()
+        assert "No records match" in page.locator(".hub-empty").inner_text()
+        page.click(".hub-empty button")
+        assert not page.locator(".hub-empty").is_visible()
+        assert len(visible_titles(page)) == 7
+        assert page.evaluate("location.search") == ""
+        page.close()
+
+
+def test_facets_of_another_type_are_hidden(built_tiny: Project, browser: object) -> None:
+    with serve_dir(built_tiny.site_dir("affiliates")) as base:
+        page = browser.new_page()
+        page.goto(base + "records/")
+        for facet in ("kind", "stage", "status"):
+            assert page.locator(f"label[data-facet={facet}]").is_visible()
+        page.select_option("select[name=type]", "tools")
+        assert page.locator("label[data-facet=kind]").is_visible()
+        assert not page.locator("label[data-facet=stage]").is_visible()
+        assert not page.locator("label[data-facet=status]").is_visible()
+        page.close()
+
+
+def test_back_undoes_a_filter(built_tiny: Project, browser: object) -> None:
+    with serve_dir(built_tiny.site_dir("public")) as base:
+        page = browser.new_page()
+        page.goto(base + "records/")
+        page.select_option("select[name=type]", "webinars")
+        page.select_option("select[name=theme]", "disclosures")
+        assert "theme=disclosures" in page.url
+        page.go_back()
+        assert page.eval_on_selector("select[name=theme]", "s => s.value") == ""
+        assert page.eval_on_selector("select[name=type]", "s => s.value") == "webinars"
+        assert sorted(visible_titles(page)) == ["Measurement", "Remedy in practice"]
+        page.go_back()
+        assert page.eval_on_selector("select[name=type]", "s => s.value") == ""
+        assert len(visible_titles(page)) == 7
+        assert page.url.endswith("/records/")
+        page.close()
+
+
+def test_sort_by_title(built_tiny: Project, browser: object) -> None:
+    with serve_dir(built_tiny.site_dir("public")) as base:
+        page = browser.new_page()
+        page.goto(base + "records/?sort=title")
+        titles = visible_titles(page)
+        assert titles == sorted(titles, key=str.casefold) and len(titles) == 7
+        page.close()
+
+
+def test_on_a_phone_the_filters_sit_behind_one_button(built_tiny: Project, browser: object) -> None:
+    with serve_dir(built_tiny.site_dir("public")) as base:
+        page = browser.new_page(viewport={"width": 390, "height": 844})
+        page.goto(base + "records/")
+        toggle = page.locator(".hub-filter-toggle")
+        assert toggle.is_visible() and toggle.get_attribute("aria-expanded") == "false"
+        assert not page.locator("form.hub-filters").is_visible()
+        toggle.click()
+        assert page.locator("form.hub-filters").is_visible()
+        assert toggle.get_attribute("aria-expanded") == "true"
+        page.select_option("select[name=type]", "webinars")
+        assert len(visible_titles(page)) == 2
+        page.close()
+        wide = browser.new_page(viewport={"width": 1366, "height": 900})
+        wide.goto(base + "records/")
+        assert not wide.locator(".hub-filter-toggle").is_visible()
+        assert wide.locator("form.hub-filters").is_visible()
+        wide.close()
+
+
+def test_event_sessions_are_collapsible(built_tiny: Project, browser: object) -> None:
+    with serve_dir(built_tiny.site_dir("affiliates")) as base:
+        page = browser.new_page()
+        page.goto(base + "events/tiny-event/")
+        sessions = page.locator("details")
+        assert sessions.count() == 2
+        assert page.eval_on_selector_all("details", "ds => ds.map(d => d.open)") == [False, False]
+        assert not page.get_by_text("Public marker session body").is_visible()
+        page.click("details >> nth=0 >> summary")
+        assert page.get_by_text("Public marker session body").is_visible()
+        page.close()
+
+
+@pytest.mark.parametrize("variant", ["public", "affiliates"])
+def test_no_record_twice_on_the_home_page(built_shipped: Project, browser: object, variant: str) -> None:
+    with serve_dir(built_shipped.site_dir(variant)) as base:
+        page = browser.new_page()
+        page.goto(base)
+        cards = page.eval_on_selector_all(".hub-card__title a", "as => as.map(a => a.href)")
+        assert cards and len(cards) == len(set(cards))
+        assert page.locator(".hub-tile").count() >= 10
         page.close()
 
 

@@ -44,7 +44,7 @@ def test_each_dated_webinar_has_its_own_ics_and_undated_ones_none(built_tiny: Pr
     assert [str(e["UID"]) for e in one.walk("VEVENT")] == ["webinar-dated-webinar@hub.example.org"]
     assert not (site / "webinars/undated-webinar.ics").exists()
     page = (site / "webinars/dated-webinar/index.html").read_text()
-    assert 'href="../dated-webinar.ics"' in page
+    assert 'href="../../webinars/dated-webinar.ics"' in page
     assert "Friday 15 March 2030, 14:00 (UTC+01:00)" in page
     assert "Friday 15 March 2030, 13:00 UTC" in page
     undated = (site / "webinars/undated-webinar/index.html").read_text()
