@@ -19,8 +19,10 @@ def _variants(name: str) -> tuple:
 def _fail(error: HubError) -> None:
     for line in error.lines():
         click.echo(line, err=True)
-    count = len(error.problems)
-    click.echo(f"{count} problem{'s' if count != 1 else ''} found.", err=True)
+    count = sum(not p.is_warning for p in error.problems)
+    warned = len(error.problems) - count
+    also = f" and {warned} warning{'s' if warned != 1 else ''}" if warned else ""
+    click.echo(f"{count} problem{'s' if count != 1 else ''}{also} found.", err=True)
     sys.exit(1)
 
 
@@ -39,19 +41,31 @@ def main(ctx: click.Context, project_dir: Path) -> None:
 @main.command()
 @click.option("--format", "output", type=click.Choice(["text", "github"]), default="text",
               show_default=True, help="github: GitHub Actions annotations on the changed lines.")
+@click.option("--strict", is_flag=True, help="Count warnings as problems (exit 1 if there is any).")
 @click.pass_obj
-def check(project, output: str) -> None:
-    """Validate every content file; print each problem as path:line:column."""
-    from hubgen.errors import github_annotation
-    from hubgen.validate import check_project
+def check(project, output: str, strict: bool) -> None:
+    """Validate every content file; print each problem as path:line:column.
 
-    hub, problems = check_project(project, keep=False)
-    if problems and output == "github":
-        for problem in problems:
+    Warnings (likely surprises, such as a record without `audience`) are printed too, but
+    leave the exit status 0 unless --strict is given."""
+    from hubgen.errors import github_annotation
+    from hubgen.validate import check_content
+
+    checked = check_content(project, keep=False)
+    warnings = checked.warnings
+    problems = checked.problems + (warnings if strict else [])
+    if output == "github":
+        for problem in sorted(checked.problems + warnings):
             click.echo(github_annotation(problem))
     if problems:
+        if not strict:
+            problems += warnings
         _fail(HubError(problems))
-    click.echo(f"All good: {len(hub.records)} records and {len(hub.themes)} themes checked.")
+    for warning in warnings:
+        click.echo(str(warning), err=True)
+    hub = checked.hub
+    noted = f" ({len(warnings)} warning{'s' if len(warnings) != 1 else ''} above)" if warnings else ""
+    click.echo(f"All good: {len(hub.records)} records and {len(hub.themes)} themes checked{noted}.")
 
 
 @main.command()

@@ -14,12 +14,18 @@ class Problem:
     column: int
     message: str
     field: str = ""
+    severity: str = "error"  # or "warning": printed, exit status 0 (unless `check --strict`)
+
+    @property
+    def is_warning(self) -> bool:
+        return self.severity == "warning"
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}:{self.column}" if self.line else self.path
-        if not where:
-            return self.message
-        return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+        what = f"{self.field}: {self.message}" if self.field else self.message
+        if self.is_warning:
+            what = f"warning: {what}"
+        return f"{where}: {what}" if where else what
 
 
 class HubError(Exception):
@@ -48,5 +54,5 @@ def github_annotation(problem: Problem) -> str:
     if problem.line:
         where += [f"line={problem.line}", f"col={problem.column}"]
     message = f"{problem.field}: {problem.message}" if problem.field else problem.message
-    return f"::error {','.join([*where, 'title=hubgen check'])}::{data(message)}"
+    return f"::{problem.severity} {','.join([*where, 'title=hubgen check'])}::{data(message)}"
 

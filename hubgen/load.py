@@ -8,6 +8,7 @@ anchors, aliases, explicit tags and duplicate keys are reported where they stand
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,9 +17,12 @@ from typing import Any
 import yaml
 
 from hubgen.errors import Problem
+from hubgen.slips import SPECIAL, syntax_problems
 
 MAX_BYTES = 1_000_000
 _COMMENT = re.compile(r"[ \t]+#")
+_TAG_LIKE = re.compile(r"[ \t]*#[^\s#]")  # `title: #2 tool`, not `title:  # to do`
+_MARKER = re.compile(r"[ \t]*(?:[-*+]|\d{1,3}[.)])[ \t]")  # a Markdown list item's start
 NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 Loc = tuple[Any, ...]
 
@@ -37,6 +41,8 @@ class Document:
     values: dict[Loc, tuple[int, int]] = field(default_factory=dict)
     keys: dict[Loc, tuple[int, int]] = field(default_factory=dict)
     commented: dict[Loc, str] = field(default_factory=dict)  # unquoted value + the comment after it
+    slips: list[Problem] = field(default_factory=list)  # mistakes YAML reads without complaint
+    warnings: list[Problem] = field(default_factory=list)  # likely surprises, reported, not refused
 
     def where(self, loc: Loc, *, key: bool = False) -> tuple[int, int]:
         """The position of `loc`, or of its nearest ancestor that exists."""
@@ -96,13 +102,13 @@ def load_text(text: str, shown: str) -> tuple[Document, list[Problem]]:
     except _Refused as refused:
         return doc, [refused.problem]
     except yaml.MarkedYAMLError as exc:
-        return doc, [_syntax_problem(exc, text, shown)]
+        return doc, _syntax_problems(exc, text, shown)
     except yaml.YAMLError as exc:
         return doc, [Problem(shown, 1, 1, f"YAML error: {exc}")]
-    return doc, []
+    return doc, list(doc.slips)
 
 
-def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, shown: str) -> Problem:
+def _syntax_problems(exc: yaml.MarkedYAMLError, text: str, shown: str) -> list[Problem]:
     """Where the parser stopped is not always where the mistake is: point at the mistake."""
     lines = text.splitlines()
     mark = exc.problem_mark or exc.context_mark
@@ -111,20 +117,11 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, shown: str) -> Problem
         current = lines[number - 1]
         indent = current[: len(current) - len(current.lstrip(" \t"))]
         if "\t" in indent:
-            return Problem(shown, number, indent.index("\t") + 1,
-                           "tab character in the indentation; YAML indents with spaces only")
+            return [Problem(shown, number, indent.index("\t") + 1,
+                            "tab character in the indentation; YAML indents with spaces only")]
         if number < line:
             break
-    context = (exc.context or "").strip()
-    if exc.context_mark and ("quoted scalar" in context or line > len(lines)):
-        # an unclosed quote or bracket: the parser gives up at the end of the file
-        line, column = exc.context_mark.line + 1, exc.context_mark.column + 1
-        what = f"{context} that is never closed" if context else "unclosed quote or bracket"
-        return Problem(shown, line, column, f"YAML syntax error: {what}; add the closing quote "
-                       "or bracket, or remove the opening one")
-    what = (exc.problem or context or "invalid YAML").strip()
-    return Problem(shown, line, column, f"YAML syntax error: {what}; "
-                   "check the indentation and quoting on this line and the one before")
+    return syntax_problems(exc, text, shown)
 
 
 _Scalar, _SeqStart, _SeqEnd = yaml.ScalarEvent, yaml.SequenceStartEvent, yaml.SequenceEndEvent
@@ -169,7 +166,19 @@ class _Builder:
         finally:
             self.parser.dispose()
 
+    def source(self) -> list[str]:
+        if self.lines is None:
+            self.lines = self.text.splitlines()
+        return self.lines
+
     def check(self, event: Any) -> None:
+        quoted = self.quoted_line(event)
+        if quoted:  # most often text that happens to start with `*`, `&` or `!`
+            char = quoted[1]
+            raise self.refuse(event, f"text cannot start with `{char}` unless it is in quotes (to YAML "
+                              f"`{char}` there means {SPECIAL[char]}, which hubgen does not allow); "
+                              f"put the whole text in straight double quotes. Write the line as: "
+                              f"`{quoted[0]}`")
         if type(event) is _Alias:
             raise self.refuse(event, "aliases (`*name`) are not allowed; write the value out in full")
         if event.anchor is not None:
@@ -180,19 +189,63 @@ class _Builder:
             raise self.refuse(event, f"explicit tag `{tag}` is not allowed; remove it and "
                               "quote the value if it must stay text")
 
+    def quoted_line(self, event: Any) -> tuple[str, str] | None:
+        """The line with the value from `event` on in double quotes, and the value's first
+        character, when the value is text on one line (not a list or mapping)."""
+        if type(event) not in (_Scalar, _Alias) or event.start_mark.line != event.end_mark.line:
+            return None
+        line = self.source()[event.start_mark.line]
+        value = line[event.start_mark.column:].rstrip()
+        if not value or value[0] not in "*&!" or value.startswith("!!") or _COMMENT.search(value):
+            return None
+        return line[: event.start_mark.column] + json.dumps(value, ensure_ascii=False), value[0]
+
     def scalar(self, event: Any, loc: Loc) -> str | None:
         value = event.value
+        start, end = event.start_mark, event.end_mark
+        if start.line != end.line and event.style != "|":
+            self.folded(event, loc)
         if event.implicit[0]:  # plain, not quoted
+            if "#" in self.text:
+                lines = self.source()
+                if end.line < len(lines):
+                    rest = lines[end.line][end.column:]
+                    if _COMMENT.match(rest) or (not value and _TAG_LIKE.match(rest)):
+                        # `title: Tool #2` is the title "Tool", `title: #2 tool` no title at all
+                        self.doc.commented[loc] = (value + rest.rstrip()).strip()
             if value in NULLS:
                 return None
-            end = event.end_mark
-            if "#" in self.text:
-                self.lines = self.lines or self.text.splitlines()
-                if end.line < len(self.lines):
-                    rest = self.lines[end.line][end.column:]
-                    if _COMMENT.match(rest):
-                        self.doc.commented[loc] = value + rest.rstrip()
         return value
+
+    def folded(self, event: Any, loc: Loc) -> None:
+        """Text over several lines that YAML joins into one: list items or numbered lines in it
+        are no longer a list, and an item indented past its list's joins the item above."""
+        lines = self.source()
+        first, last = event.start_mark.line, min(event.end_mark.line, len(lines) - 1)
+        base = len(lines[first]) - len(lines[first].lstrip(" "))
+        item = bool(loc) and type(loc[-1]) is int and lines[first].lstrip(" ").startswith("-")
+        marked = int(bool(_MARKER.match(lines[first][event.start_mark.column:].lstrip("\"'"))))
+        for number in range(first + 1, last + 1):
+            line = lines[number]
+            indent = len(line) - len(line.lstrip(" "))
+            if indent <= base or not _MARKER.match(line) or "\n" + line.strip() in event.value:
+                continue
+            if item and not event.style and line.lstrip().startswith("- ") and indent - base <= 3:
+                fixed = " " * base + line.lstrip(" ")
+                self.doc.slips.append(Problem(
+                    self.doc.path, number + 1, 1,
+                    f"this line starts with `- ` like a new item of the list, but is indented "
+                    f"{indent} spaces and the item above {base}, so YAML joined it to that item; line "
+                    f"it up with the other items. Write the line as: `{fixed}`", field_name(loc[:-1])))
+                return
+            marked += 1
+        if marked >= 2:
+            line, column = event.start_mark.line + 1, event.start_mark.column + 1
+            self.doc.warnings.append(Problem(
+                self.doc.path, line, column,
+                "has several numbered or bulleted lines, which YAML joins into one paragraph here; "
+                "to keep them as a list, write the text as a block: put `|` after the colon and "
+                "the lines under it, indented", field_name(loc), severity="warning"))
 
     def node(self, event: Any, loc: Loc) -> Any:
         kind = type(event)

@@ -129,6 +129,7 @@ class Preview:
             if entry is not None and entry.doc is not None:
                 problems += check_references(entry, theme_ids, known)
         problems += _pointer_problems(self.project, records, changed)
+        problems = [p for p in problems if not p.is_warning]
         if problems:
             raise HubError(problems)
         order = {t: i for i, t in enumerate(TYPES)}

@@ -22,7 +22,17 @@ from pydantic import BaseModel, ValidationError
 
 from hubgen.errors import Problem
 from hubgen.load import Document, field_name, load_file
-from hubgen.models import PLACEHOLDER, RECORD_MODELS, TYPES, HubSettings, Record, Theme, id_problem, leaves
+from hubgen.models import (
+    PLACEHOLDER,
+    RECORD_MODELS,
+    REF_RE,
+    TYPES,
+    HubSettings,
+    Record,
+    Theme,
+    id_problem,
+    leaves,
+)
 from hubgen.project import Project
 
 IGNORED_FILES = frozenset({"README.md", ".gitkeep", ".DS_Store"})
@@ -62,8 +72,25 @@ class Hub:
 PARALLEL_FROM = 2000  # files; below this, starting a second process costs more than it saves
 
 
+@dataclass
+class Checked:
+    """What `check_content` found: the hub (None when there is any problem), the problems, and
+    the warnings (likely surprises: reported, but they stop nothing)."""
+
+    hub: Hub | None
+    problems: list[Problem]
+    warnings: list[Problem]
+
+
 def check_project(project: Project, *, parallel: bool = True, keep: bool = True
                   ) -> tuple[Hub | None, list[Problem]]:
+    """Load and validate every file; the hub is None when any problem was found (warnings
+    aside: see `check_content`)."""
+    checked = check_content(project, parallel=parallel, keep=keep)
+    return checked.hub, checked.problems
+
+
+def check_content(project: Project, *, parallel: bool = True, keep: bool = True) -> Checked:
     """Load and validate every file; the hub is None when any problem was found.
 
     Record files are independent once the set of files and the theme ids are known, so on a
@@ -74,17 +101,16 @@ def check_project(project: Project, *, parallel: bool = True, keep: bool = True
     problems: list[Problem] = []
     content = project.content
     if not content.is_dir():
-        return None, [Problem(project.shown(content), 0, 0,
-                              "no content folder here; run hubgen from the hub's root or pass --project")]
+        return Checked(None, [Problem(project.shown(content), 0, 0, "no content folder here; run "
+                                      "hubgen from the hub's root or pass --project")], [])
     problems += _stray_files(project)
     # nothing is read that is not a regular file of the hub: a pipe would hang the read, a
     # link could publish any file of the machine
     files, refused = _record_files(project)
     problems += refused
     settings, _ = _validate_one(project, content / "hub.yml", HubSettings, problems)
-    themes = _validate_themes(project, content / "themes.yml", problems)
+    themes, theme_ids = _validate_themes(project, content / "themes.yml", problems)
     known = {f"{type_}/{path.stem}" for type_, path in files}
-    theme_ids = [t.id for t in themes] if themes is not None and settings is not None else None
     default = settings.default_audience if settings is not None else "affiliates"
     chunks = [files]
     if parallel and len(files) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
@@ -101,20 +127,30 @@ def check_project(project: Project, *, parallel: bool = True, keep: bool = True
             results = [_check_chunk(jobs[0])]
     entries: dict[str, Entry] = {}
     facts: dict[str, Facts] = {}
-    for found_entries, found_problems, found_facts in results:
+    sessions: dict[str, list[str]] = {}
+    asked: list[tuple[Problem, str, str]] = []
+    unstated: dict[str, Problem] = {}
+    for found_entries, found_problems, found_facts, found_sessions, found_asked, found_unstated in results:
         problems += found_problems
         entries.update((e.ref, e) for e in found_entries)
         facts.update(found_facts)
+        sessions.update(found_sessions)
+        asked += found_asked
+        unstated.update(found_unstated)
     audiences = record_audiences(facts, default)
     problems += pointer_problems(facts, audiences)
+    problems += _unknown_sessions(sessions, asked)
+    problems += [_no_audience(where, audiences[ref], facts[ref].event) for ref, where in unstated.items()]
+    warnings = sorted({p for p in problems if p.is_warning})
+    problems = sorted({p for p in problems if not p.is_warning})
     if problems:
-        return None, sorted(set(problems))
+        return Checked(None, problems, warnings)
     for ref, entry in entries.items():
         if entry.type == "takeaways" and entry.record is not None:
             event = audiences.get(f"events/{entry.record.event}", default)
             entries[ref] = replace(entry, record=resolve_audience(entry.type, entry.record, event))
     entries = dict(sorted(entries.items(), key=lambda kv: (TYPES.index(kv[1].type), kv[1].id)))
-    return Hub(settings, themes, entries), []  # with `keep` false, entries hold no record
+    return Checked(Hub(settings, themes, entries), [], warnings)  # with `keep` false, entries hold no record
 
 
 class Pointer(NamedTuple):
@@ -324,11 +360,17 @@ def _validate_one(project: Project, path: Path, model: type[BaseModel],
     problems += found
     if found:
         return None, doc
+    problems += [w for w in doc.warnings if w.field.split("[")[0].split(".")[-1] in MARKDOWN_FIELDS
+                 or w.field.startswith(("points", "sections"))]
     if not isinstance(doc.data, dict):
         problems.append(doc.problem((), "must be a mapping of fields (`title: ...` lines), "
                                         f"not {describe_value(doc.data)}"))
         return None, doc
     return _model(doc, model, doc.data, (), problems), doc
+
+
+# Markdown fields: numbered or bulleted lines joined into one paragraph there lose their list.
+MARKDOWN_FIELDS = frozenset({"body", "affiliate_note", "wording", "guidance", "points"})
 
 
 # Free-text fields, where `Tool #2` silently losing ` #2` to a YAML comment is never meant.
@@ -353,33 +395,39 @@ def _cut_by_comment(doc: Document, prefix: tuple[Any, ...]) -> list[Problem]:
 def _model(doc: Document, model: type[BaseModel], data: Any, loc: tuple[Any, ...],
            problems: list[Problem]) -> Any:
     cut = _cut_by_comment(doc, loc)
-    if cut:
-        problems += cut
-        return None
+    problems += cut
     try:
         value = model.model_validate(data)
     except ValidationError as exc:
-        problems += [_problem(doc, model, err, loc) for err in exc.errors(include_url=False)]
+        cut_fields = {p.field for p in cut}
+        problems += [found for err in exc.errors(include_url=False)
+                     if (found := _problem(doc, model, err, loc)).field not in cut_fields]
+        return None
+    if cut:
         return None
     for rule_loc, message in getattr(value, "rules", lambda: [])():
         problems.append(doc.problem((*loc, *rule_loc), message, key=True))
     return value
 
 
-def _validate_themes(project: Project, path: Path, problems: list[Problem]) -> list[Theme] | None:
+def _validate_themes(project: Project, path: Path, problems: list[Problem]
+                     ) -> tuple[list[Theme] | None, list[str] | None]:
+    """The themes (None if any is wrong), and the ids written there, which records are checked
+    against even when some theme is wrong (so that an editor fixes everything in one go)."""
     if os.path.lexists(path) and (bad := not_regular(project, path)):
         problems.append(Problem(project.shown(path), 0, 0, bad))
-        return None
+        return None, None
     if not path.is_file():
-        return None
+        return None, None
     doc, found = load_file(path, project.shown(path))
     problems += found
     if found:
-        return None
+        return None, None
     if not isinstance(doc.data, list):
         problems.append(doc.problem((), "must be a list of themes, each starting with `- id: ...`"))
-        return None
+        return None, None
     themes, seen, ok = [], {}, True
+    ids = [item["id"] for item in doc.data if isinstance(item, dict) and isinstance(item.get("id"), str)]
     for index, item in enumerate(doc.data):
         theme = _model(doc, Theme, item, (index,), problems)
         if theme is None:
@@ -392,26 +440,43 @@ def _validate_themes(project: Project, path: Path, problems: list[Problem]) -> l
             ok = False
         seen.setdefault(theme.id, index)
         themes.append(theme)
-    return themes if ok else None
+        awkward = apostrophe_id(theme.id)
+        if awkward:
+            problems.append(_warning(doc, (index, "id"), awkward))
+    return (themes if ok else None), ids
+
+
+Chunk = tuple[list[Entry], list[Problem], dict[str, "Facts"], dict[str, list[str]],
+              list[tuple[Problem, str, str]], dict[str, Problem]]
 
 
 def _check_chunk(args: tuple[Project, list[tuple[str, Path]], set[str], list[str] | None, str, bool]
-                 ) -> tuple[list[Entry], list[Problem], dict[str, Facts]]:
+                 ) -> Chunk:
     """Validate some record files and their references (to known files and theme ids), and
     give each valid record, link, session and section its audience (a takeaway's waits for its
     event's: see check_project). With `keep` false (a plain `check`), only the problems and
-    the facts come back: no records to send between processes."""
+    the facts come back: no records to send between processes. Also the session titles of each
+    event, the session each takeaway names, and the records that state no audience (all
+    checked once every chunk is done)."""
     project, files, known, theme_ids, default, keep = args
     entries, problems, facts = [], [], {}
+    sessions: dict[str, list[str]] = {}
+    asked: list[tuple[Problem, str, str]] = []
+    unstated: dict[str, Problem] = {}
     for type_, path in files:
-        entry = validate_record(project, type_, path, problems)
+        entry = validate_record(project, type_, path, problems,
+                                references=(theme_ids, known) if theme_ids is not None else None)
         if entry is None:
             continue
-        if theme_ids is not None:
-            problems += check_references(entry, theme_ids, known)
         record = entry.record
         facts[entry.ref] = Facts(record.audience, record.part("event"), tuple(record.themes),
                                  record_pointers(project, entry))
+        if record.audience is None:
+            unstated[entry.ref] = entry.doc.problem((), "")
+        if type_ == "events":
+            sessions[entry.id] = [session.title for session in record.sessions]
+        elif type_ == "takeaways" and record.session is not None:
+            asked.append((_warning(entry.doc, ("session",), ""), record.event, record.session))
         if not keep:
             entries.append(Entry(entry.type, entry.id, entry.path, None))
         elif entry.type == "takeaways" and record.audience is None:
@@ -419,20 +484,73 @@ def _check_chunk(args: tuple[Project, list[tuple[str, Path]], set[str], list[str
         else:
             resolved = resolve_audience(entry.type, record, default)
             entries.append(Entry(entry.type, entry.id, entry.path, resolved))  # positions stay here
-    return entries, problems, facts
+    return entries, problems, facts, sessions, asked, unstated
 
 
-def validate_record(project: Project, type_: str, path: Path,
-                    problems: list[Problem]) -> Entry | None:
-    """One record file loaded and validated (its references unchecked: see check_references);
-    None, with its problems appended, when it is not valid. The preview re-checks one edited
-    file with this and check_references."""
+def _warning(doc: Document | None, loc: tuple[Any, ...], message: str, *, name: str = "") -> Problem:
+    assert doc is not None
+    found = doc.problem(loc, message)
+    return Problem(found.path, found.line, found.column, message, name or found.field, "warning")
+
+
+def _no_audience(where: Problem, audience: str, event: str | None) -> Problem:
+    """A record that does not say who may see it: which site it will appear on, and why."""
+    sites = ("the affiliate site only" if audience == "affiliates"
+             else "both the public and the affiliate site")
+    source = (f"its event's audience (`{audience}`)" if event is not None
+              else f"hub.yml's default_audience (`{audience}`)")
+    return Problem(where.path, where.line, where.column,
+                   f"not given, so this record takes {source} and will appear on {sites}; write "
+                   "`audience: public` or `audience: affiliates` to say which", "audience", "warning")
+
+
+def _unknown_sessions(sessions: dict[str, list[str]], asked: list[tuple[Problem, str, str]]) -> list[Problem]:
+    """A takeaway naming a session its event does not have gets a heading of its own on the
+    event page: usually a typo."""
+    found = []
+    for where, event, session in asked:
+        titles = sessions.get(event)
+        if titles is None or session in titles:
+            continue  # an event that does not exist (or does not read) is reported already
+        near = difflib.get_close_matches(session, titles, n=1, cutoff=0.6)
+        hint = (f"did you mean `{near[0]}`?" if near else
+                f"its sessions are: {', '.join(titles)}" if titles else "the event lists no sessions")
+        found.append(Problem(where.path, where.line, where.column,
+                             f"`{session}` is not a session of {event}; {hint} As written, these "
+                             "takeaways get a heading of their own on the event page",
+                             where.field, "warning"))
+    return found
+
+
+APOSTROPHE = re.compile(r"(?<=[a-z0-9])-(s|ll|re|ve)(?=-|$)|(?<=n)-(t)(?=-|$)")
+
+
+def apostrophe_id(value: str) -> str | None:
+    """`women-s-rights`: an apostrophe made into a hyphen. The id is the page's address."""
+    if not APOSTROPHE.search(value):
+        return None
+    better = APOSTROPHE.sub(lambda m: m.group(1) or m.group(2), value)
+    return (f"`{value}` looks like an apostrophe turned into a hyphen; the id is part of the page's "
+            f"address, so `{better}` reads better")
+
+
+def validate_record(project: Project, type_: str, path: Path, problems: list[Problem], *,
+                    references: tuple[list[str], set[str]] | None = None) -> Entry | None:
+    """One record file loaded and validated; None, with its problems appended, when it is not
+    valid. With `references` (the theme ids and the known records), its references are checked
+    too, from what the file says, even when the file has other problems (all in one run). The
+    preview re-checks one edited file with this and check_references."""
     shown = project.shown(path)
     bad_id = id_problem(path.stem)
     if bad_id:
         problems.append(Problem(shown, 0, 0, f"file name: {bad_id}; rename the file"))
+    elif apostrophe_id(path.stem):
+        problems.append(Problem(shown, 0, 0, f"file name: {apostrophe_id(path.stem)} (rename the "
+                                "file, and every reference to it)", severity="warning"))
     model = RECORD_MODELS[type_]
     record, doc = _validate_one(project, path, model, problems)
+    if references is not None and isinstance(doc.data, dict):
+        problems += reference_problems(doc, f"{type_}/{path.stem}", type_, *references)
     if record is None or bad_id:
         return None
     return Entry(type_, path.stem, shown, record, doc)
@@ -456,10 +574,24 @@ def _problem(doc: Document, model: type[BaseModel], err: dict[str, Any],
         near = difflib.get_close_matches(str(err["loc"][-1]), known, n=1, cutoff=0.6)
         hint = (f"did you mean `{near[0]}`?" if near else
                 f"remove it; the fields are: {', '.join(known)}")
-        what = getattr(owner, "kind_name", None) or (owner.__name__.lower() if owner else "record")
+        what = _kind(owner) if owner else "record"
         return doc.problem(loc, f"unknown field for a {what}; {hint}", key=True)
     if value is None and kind.endswith("_type"):
         return doc.problem(loc, "is empty; give it a value or remove the line")
+    if kind in ("string_type", "model_type") and isinstance(value, dict) and len(value) == 1 \
+            and isinstance(next(iter(value.values())), str) \
+            and doc.where(loc)[0] == doc.where((*loc, next(iter(value))))[0]:
+        # `- Note: ask early` is the mapping {Note: ask early}: the ": " made it a field
+        key, text = next(iter(value.items()))
+        quoted = json.dumps(f"{key}: {text}", ensure_ascii=False)
+        if kind == "string_type":
+            return doc.problem(loc, 'the ": " in this text made YAML read it as a field; put the whole '
+                                    f"text in straight double quotes: {quoted}")
+    if kind == "model_type":
+        owner = _owner_model(model, err["loc"])
+        if owner is not None:
+            return doc.problem(loc, f"expected the fields of a {_kind(owner)}, found "
+                                    f"{describe_value(value)}; {_fields_of(owner)}")
     messages = {
         "string_type": f"expected text, found {describe_value(value)}; write it as text "
                        "(quote it if it starts with a special character)",
@@ -483,6 +615,26 @@ def _problem(doc: Document, model: type[BaseModel], err: dict[str, Any],
     return doc.problem(loc, messages.get(kind, err["msg"]))
 
 
+
+
+def _kind(model: type[BaseModel]) -> str:
+    return getattr(model, "kind_name", None) or model.__name__.lower()
+
+
+def _fields_of(model: type[BaseModel]) -> str:
+    """`a speaker takes name (required) and organisation, e.g. ...`"""
+    names = [f"{name} (required)" if info.is_required() else name
+             for name, info in model.model_fields.items()]
+    listed = ", ".join(names[:-1]) + f" and {names[-1]}" if len(names) > 1 else names[0]
+    example = EXAMPLES.get(model.__name__)
+    return f"a {_kind(model)} takes {listed}" + (f", e.g. {example}" if example else "")
+
+
+# How each nested mapping is written, as a list item (shown when one is written wrongly).
+EXAMPLES = {"Link": "`- title: Guidance (PDF)` then `  url: https://www.example.org/guidance.pdf`",
+            "Speaker": "`- name: A. Speaker` then `  organisation: Example Org`",
+            "Session": "`- title: Opening` then `  summary: Welcome and the aims of the day.`",
+            "Section": "`- title: Supplier dialogue` then `  points:` and its `- ` lines"}
 
 
 def _owner_model(model: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel] | None:
@@ -523,32 +675,54 @@ def describe_value(value: Any) -> str:
 def check_references(entry: Entry, theme_ids: list[str], known: set[str]) -> list[Problem]:
     """References to themes and record files that do not exist. A record whose own file has
     problems is reported there, not again by each record that points at it."""
-    record, doc = entry.record, entry.doc
+    assert entry.doc is not None
+    return reference_problems(entry.doc, entry.ref, entry.type, theme_ids, known)
+
+
+def reference_problems(doc: Document, ref: str, type_: str, theme_ids: list[str],
+                       known: set[str]) -> list[Problem]:
+    """The references a record file makes, read from what it says (so they are checked even
+    when other fields are wrong); a value the model refuses is reported by the model."""
+    data = doc.data
     problems = []
-    for index, theme in enumerate(record.themes):
-        if theme not in theme_ids:
+    themes = data.get("themes")
+    for index, theme in enumerate(themes if isinstance(themes, list) else []):
+        if isinstance(theme, str) and not id_problem(theme) and theme not in theme_ids:
             problems.append(doc.problem(("themes", index), _missing(
                 f"`{theme}` is not a theme in content/themes.yml", theme, theme_ids,
-                "add it to themes.yml or use an existing theme")))
-    for index, ref in enumerate(record.related):
-        if ref == entry.ref:
+                "add it to themes.yml or use one of the themes", every=True)))
+    related = data.get("related")
+    for index, other in enumerate(related if isinstance(related, list) else []):
+        if not isinstance(other, str) or not REF_RE.match(other):
+            continue
+        if other == ref:
             problems.append(doc.problem(("related", index), "a record cannot be related to itself; "
                                         "remove this line"))
-        elif ref not in known:
+        elif other not in known:
             problems.append(doc.problem(("related", index), _missing(
-                f"`{ref}` does not exist (there is no content/{ref}.yml)", ref, sorted(known),
+                f"`{other}` does not exist (there is no content/{other}.yml)", other, sorted(known),
                 "correct the reference or remove it")))
-    if entry.type == "takeaways" and f"events/{record.event}" not in known:
+    event = data.get("event")
+    if type_ == "takeaways" and isinstance(event, str) and not id_problem(event) \
+            and f"events/{event}" not in known:
         events = sorted(k.split("/", 1)[1] for k in known if k.startswith("events/"))
         problems.append(doc.problem(("event",), _missing(
-            f"`{record.event}` is not an event (there is no content/events/{record.event}.yml)",
-            record.event, events, "correct the id or add the event")))
+            f"`{event}` is not an event (there is no content/events/{event}.yml)",
+            event, events, "correct the id or add the event")))
     return problems
 
 
-def _missing(message: str, value: str, known: list[str], fallback: str) -> str:
+def _missing(message: str, value: str, known: list[str], fallback: str, *, every: bool = False) -> str:
+    """`message` with the nearest known value, if one is near; with `every`, the known values
+    are listed as well (a hub has a few dozen themes, but thousands of records)."""
     near = difflib.get_close_matches(value, known, n=1, cutoff=0.6)
-    return f"{message}; did you mean `{near[0]}`?" if near else f"{message}; {fallback}"
+    if not near and every:  # `suppliers` for `supplier-engagement`
+        near = [k for k in known if value in k or k in value
+                or len(os.path.commonprefix([k, value])) >= 6][:1]
+    listed = f"the themes are: {', '.join(known)}" if every and known else ""
+    if near:
+        return f"{message}; did you mean `{near[0]}`?" + (f" ({listed})" if listed else "")
+    return f"{message}; {fallback}" + (f"; {listed}" if listed else "")
 
 
 def resolve_audience(type_: str, record: Record, default: str) -> Record:

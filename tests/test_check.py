@@ -104,7 +104,8 @@ RECORD_CASES = {
                           ["7:5: related[0]: a record cannot be related to itself; remove this line"]),
     "theme missing": ("tools/new-tool.yml", record(TOOL, themes="[supplier-engagement, disclosure]"),
                       ["5:31: themes[1]: `disclosure` is not a theme in content/themes.yml; "
-                       "did you mean `disclosures`?"]),
+                       "did you mean `disclosures`? (the themes are: disclosures, "
+                       "supplier-engagement, secret-theme)"]),
     "takeaway event missing": (
         "takeaways/new-takeaways.yml", record(TAKEAWAY, event="tiny-events"),
         ["4:8: event: `tiny-events` is not an event (there is no content/events/tiny-events.yml); "
@@ -258,9 +259,16 @@ YAML_CASES = {
     "tab indentation": (record(TOOL, use_for="\n\t- Meetings"),
                         ["7:1: tab character in the indentation; YAML indents with spaces only"]),
     "anchor": (record(TOOL, summary="&s What it does.", body="*s"),
-               ["2:10: anchors (`&s`) are not allowed; write the value out in full where it is needed"]),
+               ["2:10: text cannot start with `&` unless it is in quotes (to YAML `&` there means a "
+                "name for the value, which hubgen does not allow); put the whole text in straight "
+                'double quotes. Write the line as: `summary: "&s What it does."`']),
+    "anchor on a list": (record(TOOL, use_for="&s [Meetings]"),
+                         ["6:10: anchors (`&s`) are not allowed; write the value out in full where "
+                          "it is needed"]),
     "alias": (record(TOOL, body="*summary"),
-              ["6:7: aliases (`*name`) are not allowed; write the value out in full"]),
+              ["6:7: text cannot start with `*` unless it is in quotes (to YAML `*` there means a "
+               "reference to another value, which hubgen does not allow); put the whole text in "
+               'straight double quotes. Write the line as: `body: "*summary"`']),
     "python tag": (record(TOOL, title="!!python/object:os.system echo"),
                    ["1:8: explicit tag `!!python/object:os.system` is not allowed; "
                     "remove it and quote the value if it must stay text"]),
@@ -275,9 +283,11 @@ YAML_CASES = {
     "comment-only file": ("# TODO: write this tool up\n\n  # later\n",
                           ["1:1: file is empty; write the record's fields, "
                            "at least title, summary and themes"]),
-    "syntax error": (record(TOOL, summary="What it does: well."),
-                     ["2:22: YAML syntax error: mapping values are not allowed in this context; "
-                      "check the indentation and quoting on this line and the one before"]),
+    "syntax error no slip explains": (record(TOOL, summary="What it does.") + "]\n",
+                                      ["6:1: YAML syntax error: this line does not fit where it "
+                                       "stands (its indentation, or a stray character before it); "
+                                       "check the indentation and quoting on this line and the one "
+                                       "before (CONTRIBUTING.md, YAML pitfalls)"]),
 }
 
 
