@@ -137,11 +137,22 @@ def links(sites: tuple[Path, ...]) -> None:
 @click.option("--takeaways", is_flag=True,
               help='With `new event`: also create a takeaway file for each title that follows, '
                    'e.g. --takeaways "Disclosures" "Internal influencing".')
+@click.option("--starts", metavar="YYYY-MM-DD",
+              help="With `new event` (required there): its first day; the file name starts with "
+                   "its year and month.")
+@click.option("--event", metavar="EVENT_ID",
+              help="With `new takeaway`: the event's id (its file name without .yml); the file "
+                   "name starts with it.")
 @click.pass_obj
-def new(project, type_name: str, title: str, takeaway_titles: tuple[str, ...], takeaways: bool) -> None:
+def new(project, type_name: str, title: str, takeaway_titles: tuple[str, ...], takeaways: bool,
+        starts: str | None, event: str | None) -> None:
     """Start a record: content/<type>/<id>.yml with the id made from TITLE.
 
-    TYPE is tool, webinar, clause, event or takeaway.
+    TYPE is tool, webinar, clause, event or takeaway. An event's id starts with its year and
+    month (--starts), its takeaways' with the event's id, e.g.
+    hubgen new event "Example Exchange" --starts 2025-05-20 --takeaways "Disclosures"
+    writes content/events/2025-05-example-exchange.yml and
+    content/takeaways/2025-05-example-exchange-disclosures.yml.
     """
     from hubgen.scaffold import new_records
 
@@ -149,7 +160,7 @@ def new(project, type_name: str, title: str, takeaway_titles: tuple[str, ...], t
         raise click.UsageError(f"unexpected extra argument {takeaway_titles[0]!r}; "
                                "takeaway titles follow --takeaways")
     try:
-        for path in new_records(project, type_name, title, takeaway_titles):
+        for path in new_records(project, type_name, title, takeaway_titles, starts=starts, event=event):
             click.echo(f"wrote {project.shown(path)}")
     except HubError as error:
         _fail(error)
