@@ -396,7 +396,8 @@ def _outputs(site: Path) -> list[tuple[str, str]]:
 
 def _file_text(name: str, path: str, read: Callable[[str, bytes], Any] | None = None) -> bytes:
     """An output file's bytes: gzip opened, JSON reduced to its strings (one per line), and
-    the blocks of the HTML in those strings (`</p> <p>`) on lines of their own, as on a page."""
+    the blocks of the HTML in those strings (`</p> <p>`) on lines of their own, as on a page;
+    the search index's files opened (see `_pagefind_text`)."""
     with open(path, "rb") as handle:
         data = handle.read()
     if read is not None:
@@ -405,8 +406,8 @@ def _file_text(name: str, path: str, read: Callable[[str, bytes], Any] | None = 
         with contextlib.suppress(OSError, EOFError):
             data = gzip.decompress(data)
     if name.endswith(PAGEFIND_FILES):
-        data = _pagefind_text(name, data)
-    if name.endswith((".json", ".json.gz", ".pf_fragment")):
+        return _pagefind_text(name, data)
+    if name.endswith((".json", ".json.gz")):
         with contextlib.suppress(ValueError):
             data = "\n".join(_strings(json.loads(data))).encode("utf-8", "replace")
         data = data.replace(b"> <", b">\n<")
@@ -416,17 +417,26 @@ def _file_text(name: str, path: str, read: Callable[[str, bytes], Any] | None = 
 # The search index's files (hubgen/search.py): gzip, then a signature, then JSON (a page's
 # text, title, filters and metadata) or CBOR (words, filter values, metadata names).
 PAGEFIND_FILES = (".pf_fragment", ".pf_index", ".pf_meta", ".pf_filter")
+_BLOCK_END = re.compile(r"(?<=[.!?;:])\s+")  # where a fragment's text is cut (see `_pagefind_text`)
 
 
 def _pagefind_text(name: str, data: bytes) -> bytes:
-    """A Pagefind file opened: a fragment's JSON as it is (read as JSON by the caller), the
-    strings of a CBOR file one per line. A file that cannot be opened is read as it is."""
+    """A Pagefind file opened, its strings one per line: a fragment's JSON (a page's text,
+    title, filters and metadata), the other files' CBOR (words, filter values). A fragment
+    holds the page's text as one string, its blocks joined after a sentence mark (`Links.
+    Public guide.`): it is cut there, as the page's own lines are, so that words of two blocks
+    never read as one phrase. A file that cannot be opened is read as it is."""
     with contextlib.suppress(OSError, EOFError):
         data = gzip.decompress(data)
     data = data.removeprefix(PAGEFIND_SIGNATURE)
-    if not name.endswith(".pf_fragment"):
-        with contextlib.suppress(ValueError, cbor2.CBORDecodeError):
-            data = "\n".join(_strings(cbor2.loads(data))).encode("utf-8", "replace")
+    with contextlib.suppress(ValueError, cbor2.CBORDecodeError):
+        if name.endswith(".pf_fragment"):
+            page = json.loads(data)
+            content = page.pop("content", "") if isinstance(page, dict) else ""
+            texts = [*_strings(page), *_BLOCK_END.split(content if isinstance(content, str) else "")]
+        else:
+            texts = list(_strings(cbor2.loads(data)))
+        data = "\n".join(texts).encode("utf-8", "replace")
     return data
 
 

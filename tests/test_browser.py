@@ -195,3 +195,21 @@ def test_every_page_type_works_under_the_csp_with_no_other_host(built_tiny: Proj
         assert page.evaluate("window.__injected") is None
         context.close()
     assert [u for u in requests if not u.startswith(base) and not u.startswith("data:")] == []
+
+
+def test_results_show_a_pages_text_as_text(tiny: Project, browser: object) -> None:
+    """Markup-like text in a record (escaped on its page) stays text in the results."""
+    record = tiny.content / "tools/qa-tool.yml"
+    record.write_text(record.read_text().replace(
+        "summary: A question set for supplier meetings.",
+        'summary: "A question set <img src=x id=injected> for <b>supplier</b> meetings."'))
+    build(tiny, ("public",))
+    with serve_dir(tiny.site_dir("public"), with_headers=True) as base:
+        page = browser.new_page()
+        page.goto(base)
+        assert type_query(page, "question") == ["Supplier Q&A tool"]
+        excerpt = page.locator("#hub-search-popup .hub-result__excerpt").first
+        assert "<img src=x id=injected>" in excerpt.inner_text()
+        assert page.locator("#injected, #hub-search-popup b").count() == 0
+        assert excerpt.locator("mark").all_inner_texts()[0] == "question"
+        page.close()

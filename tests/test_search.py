@@ -3,6 +3,7 @@ scan reading it, and its language. The browser side is in test_browser.py."""
 
 from __future__ import annotations
 
+import gzip
 import json
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from hubgen.config import load_base, variant_config
 from hubgen.errors import HubError
 from hubgen.project import Project
 from hubgen.scan import _file_text
+from hubgen.search import SIGNATURE
 from tests.conftest import FIXTURES, make_hub
 from tests.search import index_pages
 
@@ -122,3 +124,16 @@ def spanish_hub(tmp_path: Path) -> Project:
     record = project.content / "tools/qa-tool.yml"
     record.write_text(record.read_text() + "body: Compramos ordenadores a proveedores responsables.\n")
     return project
+
+
+def test_the_scan_reads_a_fragments_text_block_by_block(tmp_path: Path) -> None:
+    """Pagefind joins a page's blocks into one string after a sentence mark; the scan cuts it
+    there, as a page's own lines are cut, so words ending one block and starting the next (a
+    list item, then a heading) never read as an affiliate-only phrase. Metadata stays whole."""
+    page = {"url": "/tools/x/", "content": "Use it for zipoti. Supplier meetings: weekly. Links.",
+            "meta": {"title": "Dr. Zipoti supplier"}, "filters": {"theme": ["A, b"]}}
+    path = tmp_path / "en_1.pf_fragment"
+    path.write_bytes(gzip.compress(SIGNATURE + json.dumps(page).encode()))
+    lines = _file_text("pagefind/fragment/en_1.pf_fragment", str(path)).split(b"\n")
+    assert b"Use it for zipoti." in lines and b"Supplier meetings:" in lines and b"weekly." in lines
+    assert b"Dr. Zipoti supplier" in lines and b"A, b" in lines and b"/tools/x/" in lines

@@ -50,8 +50,16 @@
     return node;
   }
 
-  /* One result: its title (a link), type, excerpt (or summary) and themes. Pagefind's excerpt
-     is the page's text, escaped, with the matching words in <mark>. */
+  /* Pagefind's excerpt is the page's text with `<` and `>` escaped and the matching words in
+     <mark>: written as text and <mark> elements, never as HTML. */
+  function writeExcerpt(node, excerpt) {
+    excerpt.split(/<\/?mark>/).forEach(function (part, i) {
+      var text = part.replace(/&lt;/g, "<").replace(/&gt;/g, ">");
+      node.appendChild(i % 2 ? el("mark", "", text) : document.createTextNode(text));
+    });
+  }
+
+  /* One result: its title (a link), type, excerpt (or summary) and themes. */
   function resultBody(data, withExcerpt) {
     var meta = data.meta || {};
     var body = document.createDocumentFragment();
@@ -60,7 +68,7 @@
     if (meta.type) head.appendChild(el("span", "hub-type", meta.type));
     body.appendChild(head);
     var excerpt = el("span", "hub-result__excerpt");
-    if (withExcerpt && data.excerpt) excerpt.innerHTML = data.excerpt;
+    if (withExcerpt && data.excerpt) writeExcerpt(excerpt, data.excerpt);
     else excerpt.textContent = meta.summary || "";
     body.appendChild(excerpt);
     if (meta.themes && meta.type !== "Theme") {
