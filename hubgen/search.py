@@ -25,6 +25,7 @@ from typing import Any
 import cbor2
 
 from hubgen.errors import HubError, Problem
+from hubgen.models import TYPES
 
 BUNDLE = "pagefind"  # the index's folder inside the site
 SIGNATURE = b"pagefind_dcd"  # what each of Pagefind's files starts with, once unzipped
@@ -34,17 +35,25 @@ UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefi
           "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")
 
 
+# The pages search can find: records' and themes' (`tools/<id>/index.html`). Pagefind reads
+# no other page (the home page, listings: the "All records" page is 4 MB at 10,000 records),
+# so it never indexes one, whatever its markup says.
+INDEXED = "{" + ",".join((*TYPES, "themes")) + "}/*/index.html"
+
+
 def pagefind_command(site: Path) -> list[str]:
     """The indexer: `python -m pagefind` runs the binary of the pinned `pagefind_bin` wheel.
     Permalink marks (`¶`) are the engine's, not the page's text."""
     return [sys.executable, "-m", "pagefind", "--site", str(site), "--output-subdir", BUNDLE,
-            "--exclude-selectors", ".headerlink", "--silent"]
+            "--glob", INDEXED, "--exclude-selectors", ".headerlink", "--silent"]
 
 
 def index_site(site: Path, shown: str) -> None:
     """Write the search index of the built site `site` into `site/pagefind/` (`shown` names
     the site in an error). Pagefind reads settings from `pagefind.*` files in its working
     folder and from PAGEFIND_* variables: it runs inside the site, with neither."""
+    if not any(any(site.glob(f"{folder}/*/index.html")) for folder in (*TYPES, "themes")):
+        return  # a variant with no record yet: nothing to search (Pagefind refuses to index nothing)
     env = {k: v for k, v in os.environ.items() if not k.startswith("PAGEFIND_")}
     result = subprocess.run(pagefind_command(site), cwd=site, env=env, capture_output=True, text=True)
     if result.returncode != 0 or not (site / BUNDLE / "pagefind.js").is_file():

@@ -137,3 +137,13 @@ def test_the_scan_reads_a_fragments_text_block_by_block(tmp_path: Path) -> None:
     lines = _file_text("pagefind/fragment/en_1.pf_fragment", str(path)).split(b"\n")
     assert b"Use it for zipoti." in lines and b"Supplier meetings:" in lines and b"weekly." in lines
     assert b"Dr. Zipoti supplier" in lines and b"A, b" in lines and b"/tools/x/" in lines
+
+
+def test_a_site_with_no_record_yet_builds_without_an_index(tiny: Project) -> None:
+    """Nothing public yet (every record left to `default_audience: affiliates`): the public
+    site builds, with no index rather than one of its home page and listings."""
+    for path in tiny.content.rglob("*.yml"):
+        path.write_text(path.read_text().replace("audience: public\n", ""))
+    build(tiny, ("public",))
+    site = tiny.site_dir("public")
+    assert (site / "search/index.html").is_file() and not (site / "pagefind").exists()

@@ -30,7 +30,9 @@
     return engine;
   }
 
-  var UNAVAILABLE = "Search is not available here: the index is made by `hubgen build`.";
+  // no index: the preview (`hubgen serve`), or a site with no record yet
+  var UNAVAILABLE = "Search is not available here: this site has no search index (it is made by " +
+    "`hubgen build` once the site holds a record).";
 
   /* Pagefind counts the values of the filters a search names: every facet of the index is
      named, the chosen value or none ([]), `except` always none. */
