@@ -8,9 +8,6 @@ calling process, with the same result.
 
 from __future__ import annotations
 
-import contextlib
-import ctypes
-import ctypes.util
 import multiprocessing
 import os
 import traceback
@@ -20,7 +17,6 @@ from typing import Any, TypeVar
 from hubgen.errors import HubError
 
 T = TypeVar("T")
-LOCK_WAIT = 60.0  # seconds: `Shares.take` gives up rather than hang
 U = TypeVar("U")
 
 
@@ -45,39 +41,6 @@ def side_by_side(works: list[Callable[[], T]], here: Callable[[], U] | None = No
                 process.terminate()
             process.join()
             receiver.close()
-
-
-class Shares:
-    """Lists of numbered pieces of work, for processes side by side to take one at a time:
-    each takes the next piece of its own list from the front and, once that list is done, the
-    last left of another, so that all end together whatever each piece costs. The counters
-    live in memory shared with the children forked after they are made."""
-
-    def __init__(self, sizes: list[int]):
-        # the front and back of each list: the pieces not yet taken are front <= i < back
-        self._ends = multiprocessing.Array("i", [end for size in sizes for end in (0, size)])
-
-    def take(self, mine: int) -> tuple[int, int] | None:
-        """(list, piece) of the next piece to do, `mine` being the list to start with; None
-        when every piece has been taken."""
-        ends = self._ends
-        lists = len(ends) // 2
-        lock = ends.get_lock()
-        # held for microseconds: only a process killed while holding it keeps it
-        if not lock.acquire(timeout=LOCK_WAIT):
-            raise RuntimeError("another hubgen child process died while handing out work")
-        try:
-            for k in (mine, *(k for k in range(lists) if k != mine)):
-                front, back = ends[2 * k], ends[2 * k + 1]
-                if front < back:
-                    if k == mine:
-                        ends[2 * k] = front + 1
-                        return k, front
-                    ends[2 * k + 1] = back - 1
-                    return k, back - 1
-            return None
-        finally:
-            lock.release()
 
 
 def _start(work: Callable[[], T]) -> tuple[Any, Any]:
@@ -110,9 +73,3 @@ def _result(process: Any, receiver: Any) -> Any:
     if kind == "crash":
         raise RuntimeError(f"in a hubgen child process:\n{value}")
     return value
-
-
-def release_memory() -> None:
-    """Hand memory Python has freed back to the system (glibc keeps it otherwise)."""
-    with contextlib.suppress(OSError, AttributeError, TypeError):
-        ctypes.CDLL(ctypes.util.find_library("c")).malloc_trim(0)

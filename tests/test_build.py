@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-import hubgen.build
-import hubgen.child
+import hubgen.choreography
 import hubgen.headers
-from hubgen.build import Timings, build
-from hubgen.child import Shares, forked, side_by_side
+from hubgen.build import build
+from hubgen.child import forked, side_by_side
+from hubgen.choreography import Shares, Timings
 from hubgen.config import parse_generated
 from hubgen.errors import HubError
 from hubgen.headers import content_security_policy, page_scripts, parse_headers_file
@@ -240,9 +240,9 @@ def test_rendering_in_parts_makes_the_same_project(tiny: Project, tmp_path: Path
     whole = {v: tree_digest(tiny.build_dir(v)) for v in ("public", "affiliates")}
     stale = tiny.build_dir("affiliates") / "docs/tools/removed-record.md"
     stale.write_text("left from an earlier build")
-    monkeypatch.setattr(hubgen.build, "SPLIT_FROM", 0)
-    monkeypatch.setattr(hubgen.build, "RENDER_CHILDREN", 3)
-    monkeypatch.setattr(hubgen.build, "PIECE_PAGES", 2)
+    monkeypatch.setattr(hubgen.choreography, "SPLIT_FROM", 0)
+    monkeypatch.setattr(hubgen.choreography, "RENDER_CHILDREN", 3)
+    monkeypatch.setattr(hubgen.choreography, "PIECE_PAGES", 2)
     build(tiny, ("public", "affiliates"))
     assert {v: tree_digest(tiny.build_dir(v)) for v in ("public", "affiliates")} == whole
     assert not stale.exists()
@@ -260,7 +260,7 @@ def test_shares_give_each_piece_once_own_list_first_then_the_others_from_the_bac
 
 
 def test_shares_give_up_rather_than_hang_on_a_lock_a_dead_child_kept(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(hubgen.child, "LOCK_WAIT", 0.05)
+    monkeypatch.setattr(hubgen.choreography, "LOCK_WAIT", 0.05)
     shares = Shares([3])
     child = multiprocessing.get_context("fork").Process(target=_die_holding_the_lock, args=(shares,))
     child.start()

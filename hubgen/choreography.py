@@ -1,0 +1,239 @@
+"""How a build's stages share the machine: render children, the scan's work beside them, both engines at once.
+
+`hubgen.build.build` says what is done, in order; this module says how it overlaps, and is the
+only place that knows about it:
+
+- the pages of every variant are rendered and written by child processes that take pieces of
+  PIECE_PAGES pages from counters they share (`Shares`), each starting with its own variant and
+  then helping with the others' from the back, so that all end together; meanwhile the build
+  process does other work (gathering what the scan looks for);
+- the children hand their memory back to the system when they end, and the build process
+  lets go of the hub before the engines grow (`release`); the hub, which holds no cycles, is
+  kept out of the cycle collector's walks while it lives (`hold`);
+- both engines run at once, the affiliate one (the largest, which decides how long a build
+  takes) first and the public one at a lower priority; the public site is finished (scanned)
+  as soon as its engine ends, while the other still runs;
+- `Timings` counts the wall time of each stage so that stages side by side are not counted
+  twice (the benchmark reports hubgen's share of a build from it).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import ctypes.util
+import gc
+import multiprocessing
+import os
+import shutil
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+from typing import Any, TypeVar
+
+from hubgen.child import side_by_side
+from hubgen.project import Project, Variant
+from hubgen.site import finish_engine, start_engine
+from hubgen.write import prune_tree, write_files
+
+T = TypeVar("T")
+
+# The affiliate engine has the most pages and starts first: the build lasts as long as it
+# does, so on a machine with few cores the public engine yields to it.
+NICE: dict[Variant, int] = {"affiliates": 0, "public": 5}
+CORES = min(2, os.cpu_count() or 1)
+RENDER_CHILDREN = CORES
+SPLIT_FROM = 500  # records; below, a second process costs more than it saves
+PIECE_PAGES = 200  # pages a render child takes at a time
+LOCK_WAIT = 60.0  # seconds: `Shares.take` gives up rather than hang
+
+
+@dataclass
+class Timings:
+    """Seconds spent in each stage (the benchmark prints these)."""
+
+    stages: dict[str, float] = field(default_factory=dict)
+    clock: Callable[[], float] = time.perf_counter
+
+    def add(self, stage: str, since: float) -> float:
+        now = self.clock()
+        self.stages[stage] = self.stages.get(stage, 0.0) + now - since
+        return now
+
+    def share(self, since: float, spent: list[dict[str, float]]) -> float:
+        """Add the wall time since `since`, in which processes side by side spent `spent` (CPU
+        seconds by stage), to the stages in proportion to their CPU time: the stages still add
+        up to the wall time, and none is counted twice."""
+        now = self.clock()
+        cpu: dict[str, float] = {}
+        for stages in spent:
+            for stage, seconds in stages.items():
+                cpu[stage] = cpu.get(stage, 0.0) + seconds
+        total = sum(cpu.values()) or 1.0
+        for stage, seconds in cpu.items():
+            self.stages[stage] = self.stages.get(stage, 0.0) + (now - since) * seconds / total
+        return now
+
+
+class Shares:
+    """Lists of numbered pieces of work, for processes side by side to take one at a time:
+    each takes the next piece of its own list from the front and, once that list is done, the
+    last left of another, so that all end together whatever each piece costs. The counters
+    live in memory shared with the children forked after they are made."""
+
+    def __init__(self, sizes: list[int]):
+        # the front and back of each list: the pieces not yet taken are front <= i < back
+        self._ends = multiprocessing.Array("i", [end for size in sizes for end in (0, size)])
+
+    def take(self, mine: int) -> tuple[int, int] | None:
+        """(list, piece) of the next piece to do, `mine` being the list to start with; None
+        when every piece has been taken."""
+        ends = self._ends
+        lists = len(ends) // 2
+        lock = ends.get_lock()
+        # held for microseconds: only a process killed while holding it keeps it
+        if not lock.acquire(timeout=LOCK_WAIT):
+            raise RuntimeError("another hubgen child process died while handing out work")
+        try:
+            for k in (mine, *(k for k in range(lists) if k != mine)):
+                front, back = ends[2 * k], ends[2 * k + 1]
+                if front < back:
+                    if k == mine:
+                        ends[2 * k] = front + 1
+                        return k, front
+                    ends[2 * k + 1] = back - 1
+                    return k, back - 1
+            return None
+        finally:
+            lock.release()
+
+
+def pieces(pages: int) -> list[slice | None]:
+    """A variant's work in pieces: its small files (None), then its pages, PIECE_PAGES at a
+    time."""
+    return [None, *(slice(i, i + PIECE_PAGES) for i in range(0, pages, PIECE_PAGES))]
+
+
+@dataclass
+class _Engine:
+    process: Any
+    staging: Path
+    started: float
+    log: Any
+
+
+class Choreography:
+    """One build's use of the machine; as a context manager, it stops what is still running and
+    removes unfinished sites when the build ends, however it ends."""
+
+    def __init__(self, project: Project, timings: Timings | None = None):
+        self.project = project
+        self.timings = timings or Timings()
+        self._since = time.perf_counter()
+        self._engines: dict[Variant, _Engine] = {}
+
+    def __enter__(self) -> Choreography:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        gc.unfreeze()
+        for engine in self._engines.values():
+            if engine.process.poll() is None:
+                engine.process.kill()
+                engine.process.wait()
+            engine.log.close()
+            if engine.staging.exists():
+                shutil.rmtree(engine.staging, ignore_errors=True)
+
+    def stage(self, name: str, work: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """`work(*args, **kwargs)`, its time added to stage `name`."""
+        start = time.perf_counter()
+        try:
+            return work(*args, **kwargs)
+        finally:
+            self.timings.add(name, start)
+
+    def hold(self, hub: object) -> None:
+        """The hub holds no cycles: the collector need not walk it, now, in the children that
+        share its memory, or when it is let go (freed as its counts of references fall)."""
+        gc.freeze()
+
+    def render_and_write(self, variants: dict[Variant, int], render: Callable[[Variant, slice | None],
+                         dict[str, bytes]], beside: Callable[[], T] | None = None) -> T | None:
+        """Every piece of every variant (`variants` says how many pages each has) rendered by
+        `render(variant, piece)` and written into its build folder, by child processes taking
+        pieces until none is left, while `beside()` runs in this process; files an earlier build
+        left that this one did not make are deleted. Returns what `beside()` returned."""
+        project, order = self.project, list(variants)
+        work = [pieces(pages) for pages in variants.values()]
+        shares = Shares([len(some) for some in work])
+        children = RENDER_CHILDREN if max(variants.values()) >= SPLIT_FROM else 1
+        earlier = [v for v in order if project.build_dir(v).exists()]  # what may need pruning
+        start = time.perf_counter()
+        done, besides = side_by_side(
+            [partial(_render_share, project, order, work, shares, render, i % len(order))
+             for i in range(children)],
+            partial(_cpu_timed, "scan", beside) if beside else None)
+        start = self.timings.share(start, [spent for spent, _ in done] + ([besides[0]] if besides else []))
+        for variant in earlier:
+            prune_tree(project.build_dir(variant),
+                       {path for _, made in done for path in made.get(variant, ())})
+        self.timings.add("write", start)
+        return besides[1] if besides else None
+
+    def release(self) -> None:
+        """Hand memory Python has freed back to the system (glibc keeps it otherwise), before
+        the engines grow."""
+        start = time.perf_counter()
+        release_memory()
+        self.timings.add("write", start)
+
+    def engines(self, epochs: dict[Variant, int]) -> Iterator[tuple[Variant, Path]]:
+        """Run the engine of each variant into a staging folder, all at once, the affiliate one
+        first; yield (variant, folder) as each has ended successfully, the public (smaller) one
+        first."""
+        project = self.project
+        for variant in sorted(epochs, key=lambda v: v != "affiliates"):
+            process, staging, started, log = start_engine(
+                project.build_dir(variant) / "mkdocs.yml", project.site_dir(variant).parent, variant,
+                epochs[variant], nice=NICE[variant])
+            self._engines[variant] = _Engine(process, staging, started, log)
+        for variant in sorted(self._engines, key=lambda v: v != "public"):
+            engine = self._engines[variant]
+            finish_engine(engine.process, variant, project.shown(project.build_dir(variant) / "mkdocs.yml"),
+                          engine.log)
+            self.timings.stages[f"engine:{variant}"] = time.perf_counter() - engine.started
+            yield variant, engine.staging
+
+
+def _cpu_timed(stage: str, work: Callable[[], T]) -> tuple[dict[str, float], T]:
+    start = time.process_time()
+    result = work()
+    return {stage: time.process_time() - start}, result
+
+
+def _render_share(project: Project, order: list[Variant], work: list[list[slice | None]], shares: Shares,
+                  render: Callable[[Variant, slice | None], dict[str, bytes]], mine: int
+                  ) -> tuple[dict[str, float], dict[Variant, set[str]]]:
+    """Render and write pieces until none is left, starting with those of the `mine`-th
+    variant; returns the CPU seconds each stage took and the paths of the files made, by
+    variant."""
+    timings = Timings(clock=time.process_time)
+    made: dict[Variant, set[str]] = {}
+    while (taken := shares.take(mine)) is not None:
+        start = time.process_time()
+        variant = order[taken[0]]
+        files = render(variant, work[taken[0]][taken[1]])
+        start = timings.add("render", start)
+        write_files(project.build_dir(variant), files)
+        timings.add("write", start)
+        made.setdefault(variant, set()).update(files)
+    return timings.stages, made
+
+
+def release_memory() -> None:
+    """Hand memory Python has freed back to the system (glibc keeps it otherwise)."""
+    with contextlib.suppress(OSError, AttributeError, TypeError):
+        ctypes.CDLL(ctypes.util.find_library("c")).malloc_trim(0)
