@@ -26,6 +26,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 from bench.synth import VOCABULARY, generate
+from hubgen.engine import DEFAULT_ENGINE, ENGINES, installed_engines
 from tests.browser import fetch, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -262,11 +263,32 @@ def machine() -> str:
                 break
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     return (f"{os.cpu_count()} cores ({cpu}), {memory:.0f} GiB memory, {platform.system()} "
-            f"{platform.release()}, Python {platform.python_version()}, MkDocs {version('mkdocs')}, "
-            f"Material {version('mkdocs-material')}")
+            f"{platform.release()}, Python {platform.python_version()}, ProperDocs {version('properdocs')} "
+            f"(the engine unless said), MkDocs {version('mkdocs')}, Material {version('mkdocs-material')}"
+            + "".join(f", Zensical {version('zensical')}" for e in installed_engines() if e.name == "zensical"))
 
 
-def bench_size(n: int, work: Path, with_preview: bool, with_check: bool, before: str | None = None) -> dict:
+def engine_figures(hub: Path) -> dict[str, dict[str, float]]:
+    """`hubgen build` of the same hub with each installed engine, one after the other in this run
+    (the generated project is the same for all, so only the engine differs), and for Zensical a
+    second build with nothing changed, which its cache makes warm."""
+    figures: dict[str, dict[str, float]] = {}
+    for engine in installed_engines():
+        command = [*HUBGEN, "--project", str(hub), "build", "--engine", engine.name]
+        shutil.rmtree(hub / "build/public/.cache", ignore_errors=True)  # cold: no engine's cache
+        shutil.rmtree(hub / "build/affiliates/.cache", ignore_errors=True)
+        figures[engine.name] = {"build s": measured(command)[0]}
+        if engine.name == "zensical":
+            figures[engine.name]["warm rebuild s"] = measured(command)[0]
+    for row in figures.values():
+        row["ratio"] = row["build s"] / figures[DEFAULT_ENGINE]["build s"]
+        if "warm rebuild s" in row:
+            row["warm ratio"] = row["warm rebuild s"] / figures[DEFAULT_ENGINE]["build s"]
+    return figures
+
+
+def bench_size(n: int, work: Path, with_preview: bool, with_check: bool, before: str | None = None,
+               with_engines: bool = False) -> dict:
     hub = generate(n, work / f"hub-{n}", seed=n)
     result: dict = {"N": n}
     timings = work / f"timings-{n}.json"
@@ -285,8 +307,8 @@ def bench_size(n: int, work: Path, with_preview: bool, with_check: bool, before:
                                      if not k.startswith(("engine", "index")) and k != "total"}
     plain_site = work / f"plain-{n}"
     shutil.rmtree(plain_site, ignore_errors=True)
-    result["plain engine s"], _ = measured([sys.executable, "-m", "mkdocs", "build", "-q", "-f",
-                                            str(hub / "build/affiliates/mkdocs.yml"), "-d", str(plain_site)])
+    result["plain engine s"], _ = measured(ENGINES[DEFAULT_ENGINE].command(hub / "build/affiliates/mkdocs.yml",
+                                                                           plain_site))
     result["build ratio"] = result["build wall s"] / result["plain engine s"]
     result["hubgen share"] = own / result["build wall s"]
     result["hubgen share with the index"] = (own + result["index public s"] + result["index affiliates s"]) / result["build wall s"]
@@ -305,6 +327,8 @@ def bench_size(n: int, work: Path, with_preview: bool, with_check: bool, before:
     if before:
         result["before"] = engine_before_after(hub, work, before)
     result["search"] = search_figures(hub / "site/affiliates")
+    if with_engines:
+        result["engines"] = engine_figures(hub)  # last: it leaves the site of the last engine
     return result
 
 
@@ -407,6 +431,19 @@ def report(results: list[dict], started: dt.datetime, took: float) -> str:
               "hubgen's share counts hubgen's own stages; Pagefind's indexing is another program's work, "
               "like the engines', and is reported on its own. Counted in, the share would be: "
               + ", ".join(f"{r['hubgen share with the index']:.1%} at N = {r['N']:,}" for r in results) + "."]
+    for r in results:
+        if "engines" not in r:
+            continue
+        lines += ["", "## Engines", "",
+                  f"The same hub of N = {r['N']:,} records, built by `hubgen build --engine ...` with "
+                  "each installed engine one after the other in this run (both variants, the scan and "
+                  "headers included; the generated project is the same for all). Zensical is built "
+                  "cold (no `.cache/`), then again with nothing changed (its cache warm).", "",
+                  "| engine | `hubgen build` | ratio to ProperDocs |", "|---|---|---|"]
+        for name, row in r["engines"].items():
+            lines.append(f"| {name} | {f(row['build s'])} s | {f(row['ratio'])} |")
+            if "warm rebuild s" in row:
+                lines.append(f"| {name}, warm rebuild | {f(row['warm rebuild s'])} s | {f(row['warm ratio'])} |")
     lines.append("")
     for r in results:
         if "before" in r:
@@ -484,6 +521,8 @@ def main() -> None:
     parser.add_argument("--before", default=BEFORE, help="git revision whose code and templates the "
                         "engine is compared with (default %(default)s; `none` to skip)")
     parser.add_argument("--before-at", type=int, default=1000, help="the N of that comparison")
+    parser.add_argument("--engines-at", type=int, default=1000,
+                        help="the N at which every installed engine builds the same hub")
     args = parser.parse_args()
     started, clock = dt.datetime.now(dt.UTC), time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="hubgen-bench-") as scratch:
@@ -494,7 +533,7 @@ def main() -> None:
             print(f"N = {n:,} ...", flush=True)
             before = args.before if n == args.before_at and args.before != "none" else None
             results.append(bench_size(n, work, with_preview=n == 1000, with_check=n == max(args.sizes),
-                                      before=before))
+                                      before=before, with_engines=n == args.engines_at))
     text = report(results, started, time.perf_counter() - clock)
     args.out.write_text(text)
     if args.json:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from hubgen.choreography import CORES, Choreography, Timings
 from hubgen.config import dump_config, load_base, site_url_for, variant_config
+from hubgen.engine import engine_named
 from hubgen.errors import HubError
 from hubgen.feeds import atom_feed, webinar_files
 from hubgen.headers import SITE_FILES, PageScripts, page_scripts, write_site_headers
@@ -77,14 +78,17 @@ def source_epoch(hub: Hub) -> int:
     return calendar.timegm(newest.timetuple())
 
 
-def build(project: Project, variants: tuple[Variant, ...], timings: Timings | None = None) -> list[str]:
-    """Build the variants into site/<variant>/; returns one line per variant built.
+def build(project: Project, variants: tuple[Variant, ...], timings: Timings | None = None,
+          engine: str | None = None) -> list[str]:
+    """Build the variants into site/<variant>/ with `engine` (see `hubgen.engine.engine_named`);
+    returns one line per variant built.
 
     Each stage below is one step; how they overlap on the machine (render children, the scan's
     work beside them, both engines at once) is `hubgen.choreography`'s business. Nothing is
     written before every record has validated; a site replaces the previous one only when its
     engine succeeded and, for the public site, the scan found nothing.
     """
+    chosen = engine_named(engine)
     with Choreography(project, timings) as run:
         # load, validate: every problem in every file, or nothing is written
         hub = run.stage("load+validate", load_hub, project)
@@ -95,14 +99,15 @@ def build(project: Project, variants: tuple[Variant, ...], timings: Timings | No
         # scan looks for is gathered from the whole hub
         pages = run.stage("render", Pages, project, selected)
         gather = partial(_scan_material, hub, selected) if "public" in variants else None
-        material = run.render_and_write(pages.counts(), pages.render, gather)
+        counts = pages.counts()
+        material = run.render_and_write(counts, pages.render, gather)
         urls = {v: site_url_for(hub, v) for v in variants}
         epochs = {v: source_epoch(selected[v]) for v in variants}
         del hub, selected, pages, gather  # let go before the engines grow
         run.release()
         # engine: each variant's site into a staging folder; each is finished as its engine ends
         built: dict[Variant, Path] = {}
-        for variant, site in run.engines(epochs):
+        for variant, site in run.engines(chosen, epochs, counts):
             # after the engine, before the scan: steps that add to a built site go here; the
             # search index is made from the built pages, and is then scanned like them
             run.stage(f"index:{variant}", index_site, site, project.shown(project.site_dir(variant)))

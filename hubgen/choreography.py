@@ -25,7 +25,6 @@ import ctypes.util
 import gc
 import multiprocessing
 import os
-import shutil
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -33,9 +32,10 @@ from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
+from hubgen import engine as adapter
 from hubgen.child import side_by_side
-from hubgen.project import Project, Variant
-from hubgen.site import finish_engine, start_engine
+from hubgen.engine import Engine
+from hubgen.project import VARIANTS, Project, Variant
 from hubgen.write import prune_tree, write_files
 
 T = TypeVar("T")
@@ -116,14 +116,6 @@ def pieces(pages: int) -> list[slice | None]:
     return [None, *(slice(i, i + PIECE_PAGES) for i in range(0, pages, PIECE_PAGES))]
 
 
-@dataclass
-class _Engine:
-    process: Any
-    staging: Path
-    started: float
-    log: Any
-
-
 class Choreography:
     """One build's use of the machine; as a context manager, it stops what is still running and
     removes unfinished sites when the build ends, however it ends."""
@@ -131,21 +123,17 @@ class Choreography:
     def __init__(self, project: Project, timings: Timings | None = None):
         self.project = project
         self.timings = timings or Timings()
-        self._since = time.perf_counter()
-        self._engines: dict[Variant, _Engine] = {}
+        self._runs: dict[Variant, adapter.Run] = {}
 
     def __enter__(self) -> Choreography:
+        # what a build that was interrupted (power cut, kill -9) left unfinished
+        adapter.clean_stale(self.project.root / "site", [self.project.build_dir(v) for v in VARIANTS])
         return self
 
     def __exit__(self, *exc: object) -> None:
         gc.unfreeze()
-        for engine in self._engines.values():
-            if engine.process.poll() is None:
-                engine.process.kill()
-                engine.process.wait()
-            engine.log.close()
-            if engine.staging.exists():
-                shutil.rmtree(engine.staging, ignore_errors=True)
+        for run in self._runs.values():
+            run.stop()  # ends an engine still running; removes its unfinished site
 
     def stage(self, name: str, work: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """`work(*args, **kwargs)`, its time added to stage `name`."""
@@ -190,22 +178,21 @@ class Choreography:
         release_memory()
         self.timings.add("write", start)
 
-    def engines(self, epochs: dict[Variant, int]) -> Iterator[tuple[Variant, Path]]:
-        """Run the engine of each variant into a staging folder, all at once, the affiliate one
-        first; yield (variant, folder) as each has ended successfully, the public (smaller) one
-        first."""
+    def engines(self, engine: Engine, epochs: dict[Variant, int], pages: dict[Variant, int]
+                ) -> Iterator[tuple[Variant, Path]]:
+        """Run `engine` on each variant's project into a staging folder, all at once, the
+        affiliate one first; yield (variant, folder) as each has ended successfully, the public
+        (smaller) one first. `pages` (by variant) sets each engine's time limit."""
         project = self.project
         for variant in sorted(epochs, key=lambda v: v != "affiliates"):
-            process, staging, started, log = start_engine(
-                project.build_dir(variant) / "mkdocs.yml", project.site_dir(variant).parent, variant,
-                epochs[variant], nice=NICE[variant])
-            self._engines[variant] = _Engine(process, staging, started, log)
-        for variant in sorted(self._engines, key=lambda v: v != "public"):
-            engine = self._engines[variant]
-            finish_engine(engine.process, variant, project.shown(project.build_dir(variant) / "mkdocs.yml"),
-                          engine.log)
-            self.timings.stages[f"engine:{variant}"] = time.perf_counter() - engine.started
-            yield variant, engine.staging
+            self._runs[variant] = adapter.start(
+                engine, project.build_dir(variant) / "mkdocs.yml", project.site_dir(variant).parent, variant,
+                epochs[variant], nice=NICE[variant], limit=adapter.time_limit(pages[variant]))
+        for variant in sorted(self._runs, key=lambda v: v != "public"):
+            run = self._runs[variant]
+            site = run.finish(project.shown(project.build_dir(variant)), project.source_of)
+            self.timings.stages[f"engine:{variant}"] = time.perf_counter() - run.started
+            yield variant, site
 
 
 def _cpu_timed(stage: str, work: Callable[[], T]) -> tuple[dict[str, float], T]:

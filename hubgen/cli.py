@@ -10,6 +10,9 @@ import click
 from hubgen.errors import HubError
 
 VARIANT_CHOICE = click.Choice(["public", "affiliates", "all"])
+ENGINE_OPTION = click.option(
+    "--engine", type=click.Choice(["properdocs", "mkdocs", "zensical"]), default=None,
+    help="The engine that builds the site (default: HUBGEN_ENGINE, else properdocs).")
 
 
 def _variants(name: str) -> tuple:
@@ -70,10 +73,11 @@ def check(project, output: str, strict: bool) -> None:
 
 @main.command()
 @click.option("--variant", type=VARIANT_CHOICE, default="all", show_default=True)
+@ENGINE_OPTION
 @click.option("--timings", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write the seconds spent in each stage to this JSON file (the benchmark does).")
 @click.pass_obj
-def build(project, variant: str, timings: Path | None) -> None:
+def build(project, variant: str, engine: str | None, timings: Path | None) -> None:
     """Generate build/<variant>/ and build it with the engine into site/<variant>/."""
     import json
     import time
@@ -84,7 +88,7 @@ def build(project, variant: str, timings: Path | None) -> None:
     spent = Timings()
     started = time.perf_counter()
     try:
-        for line in run_build(project, _variants(variant), spent):
+        for line in run_build(project, _variants(variant), spent, engine=engine):
             click.echo(line)
     except HubError as error:
         _fail(error)
@@ -206,12 +210,13 @@ def headers(site: Path, nginx: bool) -> None:
 @click.option("--variant", type=click.Choice(["public", "affiliates"]), default="affiliates",
               show_default=True)
 @click.option("--port", type=int, default=8000, show_default=True)
+@ENGINE_OPTION
 @click.pass_obj
-def serve(project, variant: str, port: int) -> None:
+def serve(project, variant: str, port: int, engine: str | None) -> None:
     """Live preview of one variant on 127.0.0.1, rebuilt when content, templates or mkdocs.yml change."""
     from hubgen.serve import serve as run_serve
 
     try:
-        run_serve(project, variant, port)
+        run_serve(project, variant, port, engine=engine)
     except HubError as error:
         _fail(error)

@@ -38,6 +38,15 @@ class Project:
     def site_dir(self, variant: Variant) -> Path:
         return self.root / "site" / variant
 
+    def source_of(self, page: str) -> str | None:
+        """The content file a generated page (`tools/x.md`, relative to `docs/`) is made from,
+        as `shown`; None for pages made from many records (listings, themes, home)."""
+        folder, _, name = page.rpartition("/")
+        if "/" in folder or not folder or not name.endswith(".md"):
+            return None
+        source = self.content / folder / f"{name[:-3]}.yml"
+        return self.shown(source) if source.is_file() else None
+
     def shown(self, path: Path) -> str:
         """A path as editors see it in messages: relative to the root, forward slashes."""
         text, root = str(path), str(self.root)

@@ -1,4 +1,4 @@
-"""Live preview: regenerate what an edit changed; MkDocs rebuilds just those pages and reloads.
+"""Live preview: regenerate what an edit changed; the engine rebuilds just those pages and reloads.
 
 An edit to one record re-validates that file only and re-renders only the pages that show the
 record: its own page at once, then, half a second later, its listings, themes, related
@@ -11,13 +11,11 @@ does the full build (and the scan) before anything is published.
 from __future__ import annotations
 
 import os
-import tempfile
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import click
 
@@ -43,7 +41,6 @@ from hubgen.write import write_files, write_tree
 
 DEBOUNCE = 0.02
 FOLLOW_UP = 0.5  # seconds after an edit's own pages are written before the pages citing it
-TRIGGER = "rebuild"  # a file whose change tells the server to rebuild
 
 
 def _stamp(path: Path) -> tuple[int, int] | None:
@@ -200,76 +197,17 @@ class _Watcher:
                 click.echo(f"hubgen: regenerated {len(changed)} file(s)", err=True)
 
 
-class _Engine:
-    """MkDocs' dirty build, keeping between rebuilds what `mkdocs serve` makes anew each time:
-    the loaded config with its plugins (Material's search then updates its index rather than
-    starting one from the rebuilt pages alone) and the theme's Jinja environment, which would
-    otherwise compile Material's templates again on every save."""
-
-    def __init__(self, config_file: Path, site_dir: str, serve_url: str):
-        self.config_file, self.site_dir, self.serve_url = config_file, site_dir, serve_url
-        self.config: Any = None
-        self.dirty = False  # the first build, and the one after reset(), build every page
-
-    def reset(self) -> None:
-        self.config, self.dirty = None, False
-
-    def build(self) -> None:
-        from mkdocs.commands.build import build as mkdocs_build
-        from mkdocs.config import load_config
-
-        if self.config is None:
-            config = load_config(config_file=str(self.config_file), site_dir=self.site_dir)
-            config.site_url = self.serve_url
-            config.plugins.on_startup(command="serve", dirty=True)
-            env = config.theme.get_env()
-            config.theme.get_env = lambda: env
-            # MkDocs lists the theme's files (Material has some 15,000) to copy its static
-            # ones, with the same filter on every build: list them once
-            listed: dict[Any, list[str]] = {}
-            list_templates = env.list_templates
-
-            def list_once(extensions: Any = None, filter_func: Any = None) -> list[str]:
-                key = (extensions and tuple(extensions), getattr(filter_func, "__code__", filter_func))
-                if key not in listed:
-                    listed[key] = list_templates(extensions, filter_func)
-                return listed[key]
-
-            env.list_templates = list_once  # type: ignore[method-assign]
-            self.config = config
-        mkdocs_build(self.config, serve_url=self.serve_url, dirty=self.dirty)
-        self.dirty = True
-
-
-def serve(project: Project, variant: Variant, port: int) -> None:
+def serve(project: Project, variant: Variant, port: int, engine: str | None = None) -> None:
     """Serve the variant on 127.0.0.1:port with live reload until interrupted."""
-    from mkdocs.livereload import LiveReloadServer, _serve_url
     from watchdog.observers import Observer
 
+    from hubgen.engine import engine_named, live_preview
+
+    chosen = engine_named(engine)
     preview = Preview(project, variant)
     preview.full()
-    generated = project.build_dir(variant)
-    trigger_dir = Path(tempfile.mkdtemp(prefix="hubgen-trigger-"))  # outside build/: write_tree prunes it
-    trigger = trigger_dir / TRIGGER
-    trigger.write_text("0")
-    site_dir = tempfile.mkdtemp(prefix="hubgen-preview-")
-    serve_url = _serve_url("127.0.0.1", port, "/")
-    engine = _Engine(generated / "mkdocs.yml", site_dir, serve_url)
-
-    def written(files: list[str]) -> None:
-        if any(not f.startswith("docs/") for f in files):
-            engine.reset()  # mkdocs.yml or the theme's overrides changed: every page changes
-        trigger.write_text(str(time.time_ns()))
-
-    preview.on_written = written
-    builder = engine.build
-    builder()
-    # MkDocs' own watcher polls every file of docs/; hubgen knows when it has written, so the
-    # server watches one small folder whose file hubgen touches after each regeneration.
-    server = LiveReloadServer(builder=builder, host="127.0.0.1", port=port, root=site_dir,
-                              polling_interval=0.02)
-    server.build_delay = 0.01  # hubgen touches the trigger once, after writing everything
-    server.watch(str(trigger_dir))
+    server = live_preview(chosen, project.build_dir(variant) / "mkdocs.yml", port)
+    preview.on_written = server.written
     watcher = _Watcher(preview)
     observer = Observer()
     for path in (project.content, project.templates):
@@ -280,10 +218,7 @@ def serve(project: Project, variant: Variant, port: int) -> None:
     threading.Thread(target=watcher.loop, daemon=True).start()
     try:
         server.serve()
-    except KeyboardInterrupt:
-        pass
     finally:
-        server.shutdown()
         observer.stop()
         observer.join()
 

@@ -59,18 +59,24 @@ def write_tree(root: Path, files: dict[str, bytes]) -> list[str]:
 
 def prune_tree(root: Path, wanted: set[str]) -> list[str]:
     """Delete every file below `root` not in `wanted`, and folders left empty; returns the
-    files deleted."""
-    deleted = []
-    for dirpath, dirnames, filenames in os.walk(root, topdown=False):
+    files deleted. Hidden entries at the top of `root` are not hubgen's to delete: an engine's
+    cache (Zensical's `.cache/`), the site a build is writing."""
+    deleted, folders, top = [], [], str(root)
+    for dirpath, dirnames, filenames in os.walk(root):
+        if dirpath == top:
+            dirnames[:] = [n for n in dirnames if not n.startswith(".")]
+            filenames = [n for n in filenames if not n.startswith(".")]
+        folders += [os.path.join(dirpath, n) for n in dirnames]
         for name in filenames:
             rel = Path(dirpath, name).relative_to(root).as_posix()
             if rel not in wanted:
                 os.remove(Path(dirpath, name))
                 deleted.append(rel)
-        for name in dirnames:
-            full = Path(dirpath, name)
-            if full.is_dir() and not any(full.iterdir()):
-                full.rmdir()
+    for folder in reversed(folders):  # the deepest first
+        with os.scandir(folder) as entries:
+            empty = next(entries, None) is None
+        if empty:
+            os.rmdir(folder)
     return deleted
 
 

@@ -11,12 +11,17 @@ from pathlib import Path
 import pytest
 
 from hubgen.build import build
+from hubgen.engine import DEFAULT_ENGINE, ENGINE_VAR, ENGINES
 from hubgen.project import Project
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
 # Fixed so that "upcoming" and every date-dependent page are the same in every run.
 EPOCH = "1767225600"  # 2026-01-01T00:00:00Z
+# The engine the tests build with unless they name one (tests/test_engines.py runs every one);
+# where it keeps its search index and sitemap is asked of it, never assumed.
+ENGINE = ENGINES[DEFAULT_ENGINE]
+os.environ.pop(ENGINE_VAR, None)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

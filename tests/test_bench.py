@@ -43,7 +43,7 @@ def test_synthetic_hub_is_valid_deterministic_and_one_fifth_affiliate_only(tmp_p
 def test_small_benchmark_run_reports_every_figure(tmp_path: Path) -> None:
     out, raw = tmp_path / "RESULTS.md", tmp_path / "results.json"
     result = subprocess.run([sys.executable, "-m", "bench.run", "--sizes", "100", "--out", str(out),
-                             "--json", str(raw), "--work", str(tmp_path / "work")],
+                             "--json", str(raw), "--work", str(tmp_path / "work"), "--engines-at", "100"],
                             cwd=ROOT, capture_output=True, text=True, timeout=900)
     assert result.returncode == 0, result.stderr[-2000:]
     (figures,) = json.loads(raw.read_text())
@@ -60,6 +60,13 @@ def test_small_benchmark_run_reports_every_figure(tmp_path: Path) -> None:
     assert figures["index public s"] > 0 and figures["index affiliates s"] > 0
     for variant in ("public", "affiliates"):
         assert figures[variant]["search index files"] > 0 and figures[variant]["search index MB"] > 0
+    # every engine builds the same hub in the same run; Zensical again, warm
+    engines = figures["engines"]
+    assert list(engines) == ["properdocs", "mkdocs", "zensical"]
+    assert engines["properdocs"]["ratio"] == 1.0
+    assert all(row["build s"] > 0 and row["ratio"] > 0 for row in engines.values())
+    assert engines["zensical"]["warm rebuild s"] > 0
     report = out.read_text()
+    assert "| zensical, warm rebuild |" in report
     assert "| 100 |" in report and "## Targets" in report and "Machine:" in report
     assert "first results after page load" in report and "| search index build, both variants" not in report

@@ -20,7 +20,7 @@ from hubgen.config import parse_generated
 from hubgen.errors import HubError
 from hubgen.headers import content_security_policy, page_scripts, parse_headers_file
 from hubgen.project import Project
-from tests.conftest import run_hubgen, write
+from tests.conftest import ENGINE, run_hubgen, write
 from tests.search import index_pages
 
 BANNER = "Affiliates only - do not share."
@@ -51,7 +51,7 @@ SHIPPED_PAGES = [
     "tools/tco-certified/index.html", "tools/emissions-calculators/index.html",
     "tools/worker-driven-monitoring-methodology/index.html",
     "tools/remote-monitoring-methodology/index.html", "clauses/disclosure-updates/index.html",
-    "webinars/ddpp-webinar-2/index.html", "search/index.html", "pagefind/pagefind.js", "sitemap.xml",
+    "webinars/ddpp-webinar-2/index.html", "search/index.html", "pagefind/pagefind.js", ENGINE.sitemap,
 ]
 
 
@@ -176,7 +176,7 @@ def test_build_without_source_date_epoch_is_still_reproducible(tiny: Project,
     first = tree_digest(tiny.site_dir("public"))
     build(tiny, ("public",))
     assert tree_digest(tiny.site_dir("public")) == first
-    assert "<lastmod>2022-11-18</lastmod>" in (tiny.site_dir("public") / "sitemap.xml").read_text()
+    assert "<lastmod>2022-11-18</lastmod>" in (tiny.site_dir("public") / ENGINE.sitemap).read_text()
 
 
 def test_invalid_content_leaves_previous_site_untouched(tiny: Project) -> None:

@@ -25,7 +25,7 @@ from hubgen.project import Project
 from hubgen.scan import Finder, Material, Needle, _found_texts, _outputs, affiliate_material, scan_site, words
 from hubgen.select import select
 from hubgen.validate import check_project
-from tests.conftest import FIXTURES, run_hubgen
+from tests.conftest import ENGINE, FIXTURES, run_hubgen
 from tests.search import index_pages
 
 CONTENT = FIXTURES / "tiny" / "content"
@@ -117,12 +117,12 @@ def test_theme_counts_and_listings_count_only_public_records(built_tiny: Project
 
 def test_sitemaps_list_only_public_pages(built_tiny: Project) -> None:
     site = built_tiny.site_dir("public")
-    plain = (site / "sitemap.xml").read_text()
-    packed = gzip.decompress((site / "sitemap.xml.gz").read_bytes()).decode()
+    plain = (site / ENGINE.sitemap).read_text()
+    packed = gzip.decompress((site / f"{ENGINE.sitemap}.gz").read_bytes()).decode()  # MkDocs' copy
     for sitemap in (plain, packed):
         assert "https://hub.example.org/tools/qa-tool/" in sitemap
         assert "secret" not in sitemap
-    assert "tools/secret-tool/" in (built_tiny.site_dir("affiliates") / "sitemap.xml").read_text()
+    assert "tools/secret-tool/" in (built_tiny.site_dir("affiliates") / ENGINE.sitemap).read_text()
 
 
 def test_search_index_and_404_hold_only_public_material(built_tiny: Project) -> None:

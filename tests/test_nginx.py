@@ -24,7 +24,7 @@ import pytest
 from hubgen.headers import parse_headers_file
 from hubgen.project import Project
 from tests.browser import stop
-from tests.conftest import ROOT, run_hubgen
+from tests.conftest import ENGINE, ROOT, run_hubgen
 
 NGINX = "/usr/sbin/nginx"
 RECIPE = ROOT / "deploy" / "nginx" / "hub-affiliates.conf"
@@ -134,7 +134,7 @@ def get(url: str, user: str | None = None, password: str | None = None):
 
 
 PROTECTED = ["/", "/index.html", "/tools/qa-tool/", "/assets/hubgen.css", "/pagefind/pagefind-entry.json",
-             "/sitemap.xml", "/robots.txt", "/404.html"]
+             f"/{ENGINE.sitemap}", "/robots.txt", "/404.html"]
 
 
 def test_nginx_recipe_serves_the_affiliate_site_behind_a_password(built_tiny: Project,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -71,3 +72,30 @@ def test_preview_survives_a_broken_file(tiny: Project, server: str) -> None:
     assert "Supplier Q&amp;A tool" in fetch(server + "tools/qa-tool/")  # last good version stays
     record.write_text(good.replace("Supplier Q&A tool", "Fixed tool"))
     wait_for(server + "tools/qa-tool/", "Fixed tool")
+
+
+def test_zensical_preview_follows_an_edit(tiny: Project) -> None:
+    # Zensical's own `serve` watches the generated project hubgen keeps up to date
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "hubgen", "--project", str(tiny.root), "serve",
+                                "--variant", "public", "--port", str(port), "--engine", "zensical"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    server = f"http://127.0.0.1:{port}/"
+    try:
+        page = wait_for(server + "tools/qa-tool/", "Supplier Q&amp;A tool")
+        assert "Canary" not in page and 'content="zensical-' in page
+        record = tiny.content / "tools/qa-tool.yml"
+        record.write_text(record.read_text().replace("title: Supplier Q&A tool", "title: Renamed tool"))
+        wait_for(server + "tools/qa-tool/", "Renamed tool")
+    finally:
+        stop(process)
+    # Zensical's server ended with hubgen's: its port is free again
+    deadline = time.monotonic() + TIMEOUT
+    while True:
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "zensical serve outlived hubgen serve"
+        time.sleep(0.2)
