@@ -51,6 +51,7 @@ BASE_LIMIT, LIMIT_PER_PAGE = 300.0, 0.1
 STAGING = ".{variant}.new-"  # + the build's process id and a random part, beside the final site
 ZENSICAL_CONFIG = ".hubgen-zensical.yml"  # Zensical's copy of mkdocs.yml, in the project folder
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+_JS_STRING = r"""=(['"])((?:(?!\1)[^\\]|\\.)*)\1"""  # `='...'` or `="..."`, escapes included
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,21 @@ class Engine:
         if site_dir is not None:
             command += ["--site-dir", str(site_dir)]
         return [*command, "--verbose"] if verbose else command
+
+    def inline_styles(self, site: Path) -> list[bytes]:
+        """Styles the site's scripts put inline, which the CSP must allow by hash: Zensical's
+        search draws its dialog in a shadow root with a `<style>` holding a string of its script
+        bundle (`C("style",{},Tc.toString())`); Material for MkDocs adds none."""
+        if self.name != "zensical":
+            return []
+        found = []
+        for bundle in sorted((site / "assets/javascripts").glob("bundle.*.js")):
+            code = bundle.read_text(encoding="utf-8")
+            for name in re.findall(r'\("style",\{\},([\w$]+)\.toString\(\)\)', code):
+                literal = re.search(r"(?<![\w$])" + re.escape(name) + _JS_STRING, code)
+                if literal:
+                    found.append(_js_string(literal.group(2)).encode("utf-8"))
+        return found
 
     def search_entries(self, site: Path) -> list[dict[str, str]]:
         """The entries of a built site's search index: `location`, `title` and `text` of each."""
@@ -449,6 +465,19 @@ def _last_page(output: str) -> str | None:
             match = _READING.match(line)
             return match.group(1) if match else None
     return None
+
+
+def _js_string(body: str) -> str:
+    """The value of a JavaScript string literal's body (its escapes resolved)."""
+    simple = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "v": "\v", "0": "\0"}
+
+    def unescape(match: re.Match) -> str:
+        code = match.group(1)
+        if code[0] in "ux" and len(code) > 1:
+            return chr(int(code[1:].strip("{}"), 16))
+        return simple.get(code, code)
+
+    return re.sub(r"\\(u\{[0-9a-fA-F]+\}|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|.)", unescape, body, flags=re.S)
 
 
 def _die_with_parent(parent: int) -> None:

@@ -21,24 +21,42 @@ from hubgen.build import build
 from hubgen.engine import ENGINES, engine_named
 from hubgen.errors import HubError
 from hubgen.project import Project
+from tests.browser import chromium, serve_dir
 from tests.conftest import EPOCH, FIXTURES, make_hub, run_hubgen
+from tests.test_browser import PAGE_TYPES, VIOLATIONS
 from tests.test_build import BANNER, tree_digest
 from tests.test_leaks import CANARIES, PUBLIC_MARKERS, readable
 
 NAMES = list(ENGINES)
 
 
+_BUILT: dict[str, Project] = {}
+
+
+def _built_by(name: str, request: pytest.FixtureRequest, factory: pytest.TempPathFactory) -> Project:
+    """The tiny hub built by engine `name`, once a session (the default's is `built_tiny`)."""
+    if name == adapter.DEFAULT_ENGINE:
+        return request.getfixturevalue("built_tiny")
+    if name not in _BUILT:
+        os.environ["SOURCE_DATE_EPOCH"] = EPOCH
+        project = make_hub(factory.mktemp(f"tiny-{name}"), FIXTURES / "tiny" / "content")
+        build(project, ("public", "affiliates"), engine=name)
+        _BUILT[name] = project
+    return _BUILT[name]
+
+
 @pytest.fixture(scope="session", params=NAMES)
 def by_engine(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
               ) -> tuple[str, Project]:
-    """The tiny hub built by each engine, once (the default's build is `built_tiny`'s)."""
-    name = request.param
-    if name == adapter.DEFAULT_ENGINE:
-        return name, request.getfixturevalue("built_tiny")
-    os.environ["SOURCE_DATE_EPOCH"] = EPOCH
-    project = make_hub(tmp_path_factory.mktemp(f"tiny-{name}"), FIXTURES / "tiny" / "content")
-    build(project, ("public", "affiliates"), engine=name)
-    return name, project
+    """(engine, the tiny hub it built), for each engine."""
+    return request.param, _built_by(request.param, request, tmp_path_factory)
+
+
+@pytest.fixture
+def by_engine_name(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
+                   name: str) -> Project:
+    """The tiny hub built by the engine the test's `name` parameter says."""
+    return _built_by(name, request, tmp_path_factory)
 
 
 class _Article(HTMLParser):
@@ -238,3 +256,35 @@ def test_a_killed_build_leaves_nothing_the_next_build_keeps(tiny: Project) -> No
     assert [p for p in staging.iterdir() if p.name.startswith(".")]  # interrupted: left behind
     build(tiny, ("public", "affiliates"))
     assert [p.name for p in staging.iterdir() if p.name.startswith(".")] == []
+
+
+SEARCH_BOX = {  # how a reader opens each engine's search and knows it has answered
+    "mkdocs": ("input.md-search__input", "() => /matching/.test(document.querySelector("
+               "'.md-search-result__meta').textContent)"),
+    "zensical": (".md-search__button", "() => [...document.querySelectorAll('*')].some(e => e.shadowRoot"
+                 " && / results?/.test(e.shadowRoot.textContent))"),
+}
+
+
+@pytest.mark.parametrize("name", [n for n in NAMES if n != adapter.DEFAULT_ENGINE])
+def test_pages_and_search_work_under_the_csp_with_each_engine(by_engine_name: Project, name: str) -> None:
+    # the default engine's site is checked page by page in tests/test_browser.py
+    project = by_engine_name
+    with serve_dir(project.site_dir("affiliates"), with_headers=True) as base, chromium() as browser:
+        context = browser.new_context()
+        context.add_init_script(VIOLATIONS)
+        page = context.new_page()
+        requests: list[str] = []
+        page.on("request", lambda r: requests.append(r.url))
+        for path in PAGE_TYPES:
+            page.goto(base + path)
+            assert page.locator("h1").first.is_visible(), path
+            assert page.locator(".hub-affiliates-banner").is_visible(), path
+            assert page.evaluate("window.__violations") == [], (name, path)
+        opener, answered = SEARCH_BOX[name]
+        page.locator(opener).click()
+        page.keyboard.type("disclosure", delay=30)
+        page.wait_for_function(answered, timeout=15000)
+        assert page.evaluate("window.__violations") == [], name  # its search's styles allowed by hash
+        context.close()
+    assert [u for u in requests if not u.startswith(base) and not u.startswith("data:")] == []
