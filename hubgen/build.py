@@ -10,7 +10,7 @@ from pathlib import Path
 
 from hubgen.choreography import CORES, Choreography, Timings
 from hubgen.config import dump_config, load_base, site_url_for, variant_config
-from hubgen.engine import Engine, engine_named
+from hubgen.engine import engine_named
 from hubgen.errors import HubError
 from hubgen.feeds import atom_feed, webinar_files
 from hubgen.headers import SITE_FILES, PageScripts, page_scripts, write_site_headers
@@ -112,10 +112,9 @@ def build(project: Project, variants: tuple[Variant, ...], timings: Timings | No
             # search index is made from the built pages, and is then scanned like them
             run.stage(f"index:{variant}", index_site, site, project.shown(project.site_dir(variant)))
             if variant == "public":
-                _scan_and_sign(run, chosen, site, material, urls[variant],
-                               project.shown(project.site_dir(variant)))
+                _scan_and_sign(run, site, material, urls[variant], project.shown(project.site_dir(variant)))
             else:
-                run.stage("headers", _sign, chosen, site, variant, urls[variant])
+                run.stage("headers", _sign, site, variant, urls[variant])
             built[variant] = site
         # swap: the finished sites replace the previous ones, only once every one is finished
         for variant, site in built.items():
@@ -166,24 +165,24 @@ def _scan_material(full: Hub, selected: dict[Variant, Hub]) -> Material:
     return material
 
 
-def _scan_and_sign(run: Choreography, engine: Engine, site: Path, material: Material | None,
-                   url: str | None, shown: str) -> None:
+def _scan_and_sign(run: Choreography, site: Path, material: Material | None, url: str | None,
+                   shown: str) -> None:
     """scan: every file of the public site is read, as it is published (the generated project is
     its input, filtered by construction; `hubgen scan` reads either); the security headers take
     the inline scripts they allow from that reading, and are scanned too. Any leak fails the build."""
     assert material is not None
     scripts = PageScripts()
     leaks = run.stage("scan", scan_site, site, material, shown, read=scripts.saw)
-    run.stage("headers", write_site_headers, site, "public", url, scripts, engine.inline_styles(site))
+    run.stage("headers", write_site_headers, site, "public", url, scripts)
     leaks += run.stage("scan", scan_site, site, material, shown, files=SITE_FILES)
     if leaks:
         raise HubError(leaks)
 
 
-def _sign(engine: Engine, site: Path, variant: Variant, url: str | None) -> None:
+def _sign(site: Path, variant: Variant, url: str | None) -> None:
     """The security headers of a site no scan has read: its pages are read for their inline
     scripts on every core (its engine, the last, has ended)."""
-    write_site_headers(site, variant, url, page_scripts(site, CORES), engine.inline_styles(site))
+    write_site_headers(site, variant, url, page_scripts(site, CORES))
 
 
 def scan_built(project: Project, site: Path) -> list:

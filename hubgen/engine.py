@@ -9,9 +9,9 @@ each of these engines builds it unchanged:
 - **MkDocs** 1.6.1, unmaintained, for those who need it;
 - **Zensical**, Material's successor (optional: `pip install -r requirements-zensical.txt`),
   which differs: it has no `--site-dir` and writes its site and a `.cache/` inside the
-  project folder, needs `theme.variant: classic` for Material's look, writes its search
-  index to `search.json` in a layout of its own and `sitemap.xml` without `<lastmod>` or a
-  `.gz` copy, and under `--strict` prints boxed warnings and a traceback.
+  project folder, needs `theme.variant: classic` for Material's look, always writes its own
+  search index (`search.json`, unused: the hub has its own search) and `sitemap.xml` without
+  `<lastmod>` or a `.gz` copy, and under `--strict` prints boxed warnings and a traceback.
 
 `start` builds a project into a fresh staging folder beside the final site and `finish` waits
 for it, within a time limit; the engine's problems come back as `path: message` lines (never
@@ -25,7 +25,6 @@ import contextlib
 import ctypes
 import ctypes.util
 import importlib.util
-import json
 import os
 import re
 import shutil
@@ -51,7 +50,6 @@ BASE_LIMIT, LIMIT_PER_PAGE = 300.0, 0.1
 STAGING = ".{variant}.new-"  # + the build's process id and a random part, beside the final site
 ZENSICAL_CONFIG = ".hubgen-zensical.yml"  # Zensical's copy of mkdocs.yml, in the project folder
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
-_JS_STRING = r"""=(['"])((?:(?!\1)[^\\]|\\.)*)\1"""  # `='...'` or `="..."`, escapes included
 
 
 @dataclass(frozen=True)
@@ -60,7 +58,7 @@ class Engine:
 
     name: str
     package: str  # the Python package that has to be installed
-    search_index: str  # path of the search index inside a built site
+    search_index: str | None  # path of the engine's own search index in a built site, if it makes one
     sitemap: str  # path of the sitemap inside a built site
     lacks: tuple[str, ...] = ()  # what its site lacks next to Material for MkDocs'
 
@@ -77,35 +75,16 @@ class Engine:
             command += ["--site-dir", str(site_dir)]
         return [*command, "--verbose"] if verbose else command
 
-    def inline_styles(self, site: Path) -> list[bytes]:
-        """Styles the site's scripts put inline, which the CSP must allow by hash: Zensical's
-        search draws its dialog in a shadow root with a `<style>` holding a string of its script
-        bundle (`C("style",{},Tc.toString())`); Material for MkDocs adds none."""
-        if self.name != "zensical":
-            return []
-        found = []
-        for bundle in sorted((site / "assets/javascripts").glob("bundle.*.js")):
-            code = bundle.read_text(encoding="utf-8")
-            for name in re.findall(r'\("style",\{\},([\w$]+)\.toString\(\)\)', code):
-                literal = re.search(r"(?<![\w$])" + re.escape(name) + _JS_STRING, code)
-                if literal:
-                    found.append(_js_string(literal.group(2)).encode("utf-8"))
-        return found
-
-    def search_entries(self, site: Path) -> list[dict[str, str]]:
-        """The entries of a built site's search index: `location`, `title` and `text` of each."""
-        index = json.loads((site / self.search_index).read_text(encoding="utf-8"))
-        entries = index["items"] if self.name == "zensical" else index["docs"]
-        return [{k: str(entry.get(k, "")) for k in ("location", "title", "text")} for entry in entries]
-
 
 ENGINES: dict[str, Engine] = {
-    "properdocs": Engine("properdocs", "properdocs", "search/search_index.json", "sitemap.xml"),
-    "mkdocs": Engine("mkdocs", "mkdocs", "search/search_index.json", "sitemap.xml"),
+    # their search plugin is switched off: the hub's own search (hubgen.search) is made after them
+    "properdocs": Engine("properdocs", "properdocs", None, "sitemap.xml"),
+    "mkdocs": Engine("mkdocs", "mkdocs", None, "sitemap.xml"),
+    # its search is built in: it writes search.json, which the hub's pages do not use
     "zensical": Engine("zensical", "zensical", "search.json", "sitemap.xml", lacks=(
         "the sitemap has no <lastmod> dates and no sitemap.xml.gz",
-        "search has an English-only interface and its own index format (search.json)",
-        "`hubgen serve` uses Zensical's own preview, which rebuilds the whole site on each save",
+        "its own search index (search.json) is published unused beside the hub's",
+        "`hubgen serve` uses Zensical's own preview",
     )),
 }
 
@@ -465,19 +444,6 @@ def _last_page(output: str) -> str | None:
             match = _READING.match(line)
             return match.group(1) if match else None
     return None
-
-
-def _js_string(body: str) -> str:
-    """The value of a JavaScript string literal's body (its escapes resolved)."""
-    simple = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "v": "\v", "0": "\0"}
-
-    def unescape(match: re.Match) -> str:
-        code = match.group(1)
-        if code[0] in "ux" and len(code) > 1:
-            return chr(int(code[1:].strip("{}"), 16))
-        return simple.get(code, code)
-
-    return re.sub(r"\\(u\{[0-9a-fA-F]+\}|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|.)", unescape, body, flags=re.S)
 
 
 def _die_with_parent(parent: int) -> None:

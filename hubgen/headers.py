@@ -70,21 +70,18 @@ def script_hashes(scripts: Iterable[bytes]) -> list[str]:
                   for s in set(scripts))
 
 
-def content_security_policy(site: Path, scripts: Iterable[bytes] | None = None,
-                            styles: Iterable[bytes] = ()) -> str:
+def content_security_policy(site: Path, scripts: Iterable[bytes] | None = None) -> str:
     """A policy Material's pages and the hub's search work under: everything from the site
     itself, nothing else; inline scripts are allowed by hash, those of the site's pages unless
-    `scripts` are given, and the inline `styles` an engine's scripts add (see
-    `hubgen.engine.Engine.inline_styles`)."""
+    `scripts` are given."""
     # 'wasm-unsafe-eval' lets the search (Pagefind, from this site) compile its WebAssembly;
     # it allows no eval() of text
     scripts = " ".join(["'self'", "'wasm-unsafe-eval'",
                         *script_hashes(page_scripts(site) if scripts is None else scripts)])
-    style_src = " ".join(["'self'", *script_hashes(styles)])
     return "; ".join([
         "default-src 'self'",
         f"script-src {scripts}",
-        f"style-src {style_src}",
+        "style-src 'self'",
         "img-src 'self' data:",
         "font-src 'self'",
         "connect-src 'self'",
@@ -97,11 +94,11 @@ def content_security_policy(site: Path, scripts: Iterable[bytes] | None = None,
     ])
 
 
-def security_headers(site: Path, variant: Variant, scripts: Iterable[bytes] | None = None,
-                     styles: Iterable[bytes] = ()) -> list[tuple[str, str]]:
+def security_headers(site: Path, variant: Variant, scripts: Iterable[bytes] | None = None
+                     ) -> list[tuple[str, str]]:
     """The headers every response of the site carries, in order (see `content_security_policy`)."""
     headers = [
-        ("Content-Security-Policy", content_security_policy(site, scripts, styles)),
+        ("Content-Security-Policy", content_security_policy(site, scripts)),
         ("X-Content-Type-Options", "nosniff"),
         ("X-Frame-Options", "DENY"),
         ("Referrer-Policy", "no-referrer" if variant == "affiliates" else "strict-origin-when-cross-origin"),
@@ -156,9 +153,8 @@ SITE_FILES = ("_headers", "robots.txt")  # what `write_site_headers` adds
 
 
 def write_site_headers(site: Path, variant: Variant, site_url: str | None,
-                       scripts: Iterable[bytes] | None = None, styles: Iterable[bytes] = ()) -> None:
+                       scripts: Iterable[bytes] | None = None) -> None:
     """Add `_headers` and `robots.txt` to a freshly built site (with the hashes of `scripts`, if
-    given, rather than of the inline scripts its pages are read for, and of `styles`)."""
-    (site / "_headers").write_text(headers_file(security_headers(site, variant, scripts, styles)),
-                                   encoding="utf-8")
+    given, rather than of the inline scripts its pages are read for)."""
+    (site / "_headers").write_text(headers_file(security_headers(site, variant, scripts)), encoding="utf-8")
     (site / "robots.txt").write_text(robots_txt(variant, site_url), encoding="utf-8")
