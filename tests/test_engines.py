@@ -20,6 +20,7 @@ from hubgen import engine as adapter
 from hubgen.build import build
 from hubgen.engine import ENGINES, engine_named
 from hubgen.errors import HubError
+from hubgen.headers import content_security_policy, parse_headers_file
 from hubgen.project import Project
 from tests.browser import chromium, serve_dir
 from tests.conftest import EPOCH, FIXTURES, make_hub, run_hubgen
@@ -166,7 +167,9 @@ def test_sites_hold_headers_and_no_engine_leftovers(by_engine: tuple[str, Projec
     name, project = by_engine
     for variant in ("public", "affiliates"):
         site = project.site_dir(variant)
-        assert "script-src 'self' 'sha256-" in (site / "_headers").read_text(), name
+        rule = dict(parse_headers_file((site / "_headers").read_text())["/*"])
+        assert rule["Content-Security-Policy"] == content_security_policy(site), name
+        assert "'sha256-" in rule["Content-Security-Policy"], name
         assert not [p for p in site.rglob("*") if p.name.startswith(".")], name
     assert not [p for p in (project.root / "site").iterdir() if p.name.startswith(".")]
     for variant in ("public", "affiliates"):
