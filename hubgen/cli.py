@@ -11,7 +11,7 @@ from hubgen.errors import HubError
 
 VARIANT_CHOICE = click.Choice(["public", "affiliates", "all"])
 ENGINE_OPTION = click.option(
-    "--engine", type=click.Choice(["properdocs", "mkdocs", "zensical"]), default=None,
+    "--engine", type=click.Choice(["properdocs", "mkdocs", "zensical"]), default=None,  # engine.ENGINES
     help="The engine that builds the site (default: HUBGEN_ENGINE, else properdocs).")
 
 

@@ -22,8 +22,6 @@ status. `clean_stale` removes the staging folders an interrupted build left behi
 from __future__ import annotations
 
 import contextlib
-import ctypes
-import ctypes.util
 import importlib.util
 import os
 import re
@@ -209,10 +207,11 @@ def start(engine: Engine, config: Path, site_root: Path, variant: str, epoch: in
         inside = project_dir / f"{staging.name}"
         config = _zensical_config(config, inside.name)
     log = tempfile.TemporaryFile(mode="w+", encoding="utf-8")  # noqa: SIM115 - Run.stop closes it
+    prctl = _prctl()  # found here: the child may not import between fork and exec
     env = {**os.environ, "SOURCE_DATE_EPOCH": str(epoch), "NO_MKDOCS_2_WARNING": "1", "NO_COLOR": "1"}
     process = subprocess.Popen(engine.command(config, staging, verbose=True), env=env, stdout=log,
                                stderr=subprocess.STDOUT, text=True, cwd=project_dir,
-                               preexec_fn=partial(_die_with_parent, os.getpid()))  # safe: no threads run
+                               preexec_fn=partial(_die_with_parent, os.getpid(), prctl))  # no threads run
     if nice:
         lower_priority(process.pid, nice)
     return Run(engine, project_dir, staging, process, log, limit if limit is not None else time_limit(0),
@@ -240,9 +239,8 @@ def live_preview(engine: Engine, config: Path, port: int) -> LivePreview:
 
 class _InProcess(LivePreview):
     """ProperDocs' or MkDocs' dirty build and live-reload server, in this process. Kept from one
-    rebuild to the next: the loaded config with its plugins (Material's search then updates its
-    index rather than starting one from the rebuilt pages alone) and the theme's Jinja
-    environment, which would otherwise compile Material's templates again on every save. The
+    rebuild to the next: the loaded config with its plugins, and the theme's Jinja environment,
+    which would otherwise compile Material's templates again on every save. The
     server watches one small folder whose file hubgen touches after each regeneration, rather
     than poll every file of `docs/`."""
 
@@ -315,7 +313,7 @@ class _ZensicalPreview(LivePreview):
         self.process = subprocess.Popen(
             [sys.executable, "-m", "zensical", "serve", "--config-file", str(config),
              "--dev-addr", f"127.0.0.1:{port}"], cwd=config.parent, env={**os.environ, "NO_COLOR": "1"},
-            preexec_fn=partial(_die_with_parent, os.getpid()))
+            preexec_fn=partial(_die_with_parent, os.getpid(), _prctl()))
 
     def serve(self) -> None:
         try:
@@ -332,28 +330,17 @@ class _ZensicalPreview(LivePreview):
                     self.process.wait()
 
 
-def build_site(engine: Engine, config: Path, site_dir: Path, shown: str, epoch: int = 0) -> Path:
-    """Build one generated project into `site_dir` (replaced), start to finish."""
-    run = start(engine, config, site_dir.parent, "site", epoch)
-    try:
-        built = run.finish(shown)
-        if site_dir.exists():
-            shutil.rmtree(site_dir)
-        os.replace(built, site_dir)
-        return site_dir
-    finally:
-        run.stop()
-
-
 def clean_stale(site_root: Path, project_dirs: list[Path]) -> list[Path]:
     """Remove the staging folders a build that no longer runs left behind (interrupted: power
     cut, kill -9), beside the sites and, for Zensical, inside the generated projects. A
-    folder's name holds the process id of the build that made it: a live build's are kept."""
+    folder's name holds the process id of the build that made it: a live build's are kept (a
+    name without one is an older hubgen's, whose builds did not outlive their process)."""
     removed = []
     for folder in [site_root, *project_dirs]:
         for path in _staging_folders(folder):
-            pid = path.name.split("new-", 1)[1].split("-", 1)[0]
-            if pid.isdigit() and not _alive(int(pid)):
+            pid, _, rest = path.name.split("new-", 1)[1].partition("-")
+            owner = int(pid) if pid.isdigit() and rest else None  # None: an older hubgen's name
+            if owner is None or not _alive(owner):
                 shutil.rmtree(path, ignore_errors=True)
                 removed.append(path)
     return removed
@@ -446,12 +433,21 @@ def _last_page(output: str) -> str | None:
     return None
 
 
-def _die_with_parent(parent: int) -> None:
+def _prctl() -> Any:
+    """libc's `prctl`, where there is one (Linux)."""
+    import ctypes
+    import ctypes.util
+
+    with contextlib.suppress(OSError, AttributeError, TypeError):
+        return ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True).prctl
+    return None
+
+
+def _die_with_parent(parent: int, prctl: Any) -> None:
     """In the engine's process, before it starts: end when the build ends, even if the build is
     killed (Linux), rather than go on writing a site nobody will use."""
-    with contextlib.suppress(OSError, AttributeError, TypeError):
-        libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
-        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    if prctl is not None:
+        prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     if os.getppid() != parent:  # the build was killed before the line above took effect
         os._exit(1)
 

@@ -103,6 +103,16 @@ def test_every_engine_is_installed_and_properdocs_is_the_default(monkeypatch: py
     assert engine_named("zensical").name == "zensical"  # --engine wins over the variable
 
 
+def test_the_command_line_offers_every_engine() -> None:
+    from hubgen.cli import ENGINE_OPTION
+
+    @ENGINE_OPTION
+    def command(engine: str | None) -> None: ...
+
+    [option] = command.__click_params__
+    assert list(option.type.choices) == NAMES
+
+
 def test_an_unknown_engine_is_a_clear_error(tiny: Project) -> None:
     result = run_hubgen("--project", str(tiny.root), "build", "--engine", "hugo")
     assert result.returncode == 2 and "'hugo' is not one of" in result.stderr
@@ -242,6 +252,7 @@ def test_staging_folders_of_an_interrupted_build_are_removed_at_the_next_start(t
     site_root = tiny.root / "site"
     stale = [site_root / f".public.new-{dead.pid}-abc",
              tiny.build_dir("public") / f".public.new-{dead.pid}-x"]
+    stale.append(site_root / ".public.new-k2x9_qa7")  # an older hubgen's name, with no process id
     live = site_root / ".affiliates.new-1-abc"  # process 1 runs: another build's, kept
     for folder in [*stale, live]:
         (folder / "assets").mkdir(parents=True)
