@@ -37,6 +37,9 @@ from functools import partial
 from pathlib import Path
 from typing import IO, Any
 
+import click
+import jinja2
+
 from hubgen.errors import HubError, Problem
 
 ENGINE_VAR = "HUBGEN_ENGINE"
@@ -256,7 +259,11 @@ class _InProcess(LivePreview):
         self.trigger.write_text("0")
         livereload = importlib.import_module(f"{self.api}.livereload")
         self.serve_url = livereload._serve_url("127.0.0.1", port, "/")
-        self.build()
+        try:
+            self.build()
+        except (click.ClickException, jinja2.TemplateError) as error:  # the engine's, or a theme override's
+            shown = f"{config.parent.parent.name}/{config.parent.name}/{config.name}"  # build/<variant>/...
+            raise HubError(f"{shown}: {engine.name}: {error}") from None
         self.server = livereload.LiveReloadServer(builder=self.build, host="127.0.0.1", port=port,
                                                   root=self.site_dir, polling_interval=0.02)
         self.server.build_delay = 0.01  # hubgen touches the trigger once, after writing everything
