@@ -50,6 +50,7 @@ DEFAULT_ENGINE = "properdocs"
 BASE_LIMIT, LIMIT_PER_PAGE = 300.0, 0.1
 STAGING = ".{variant}.new-"  # + the build's process id and a random part, beside the final site
 ZENSICAL_CONFIG = ".hubgen-zensical.yml"  # Zensical's copy of mkdocs.yml, in the project folder
+ZENSICAL_SITE = ".hubgen-site"  # where Zensical builds, in the project folder, before it is moved out
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 
@@ -207,8 +208,12 @@ def start(engine: Engine, config: Path, site_root: Path, variant: str, epoch: in
     staging = Path(tempfile.mkdtemp(prefix=f"{STAGING.format(variant=variant)}{os.getpid()}-", dir=site_root))
     inside = None
     if engine.name == "zensical":
-        inside = project_dir / f"{staging.name}"
-        config = _zensical_config(config, inside.name)
+        # always the same folder and config, which its cache needs to be of use (a site_dir of
+        # another name makes it build every page again); emptied first, since whatever an
+        # interrupted build left there would otherwise be published
+        inside = project_dir / ZENSICAL_SITE
+        shutil.rmtree(inside, ignore_errors=True)
+        config = _zensical_config(config, ZENSICAL_SITE)
     log = tempfile.TemporaryFile(mode="w+", encoding="utf-8")  # noqa: SIM115 - Run.stop closes it
     prctl = _prctl()  # found here: the child may not import between fork and exec
     env = {**os.environ, "SOURCE_DATE_EPOCH": str(epoch), "NO_MKDOCS_2_WARNING": "1", "NO_COLOR": "1"}
@@ -316,7 +321,7 @@ class _ZensicalPreview(LivePreview):
     caller's threads run, so that it can be bound to end with this process."""
 
     def __init__(self, config: Path, port: int):
-        config = _zensical_config(config, ".hubgen-preview")
+        config = _zensical_config(config, ".hubgen-preview", ".hubgen-zensical-preview.yml")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "zensical", "serve", "--config-file", str(config),
              "--dev-addr", f"127.0.0.1:{port}"], cwd=config.parent, env={**os.environ, "NO_COLOR": "1"},
@@ -372,7 +377,7 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def _zensical_config(config: Path, site_dir: str) -> Path:
+def _zensical_config(config: Path, site_dir: str, name: str = ZENSICAL_CONFIG) -> Path:
     """A copy of the generated mkdocs.yml that Zensical builds: its site written to `site_dir`
     inside the project folder (it takes no other), in Material's classic look."""
     from hubgen.config import dump_config, parse_generated
@@ -380,8 +385,10 @@ def _zensical_config(config: Path, site_dir: str) -> Path:
     settings = parse_generated(config)
     settings["site_dir"] = site_dir
     settings["theme"] = {**settings.get("theme", {}), "variant": "classic"}
-    copy = config.parent / ZENSICAL_CONFIG
-    copy.write_text(dump_config(settings), encoding="utf-8")
+    copy = config.parent / name
+    text = dump_config(settings)
+    if not copy.is_file() or copy.read_text(encoding="utf-8") != text:  # unchanged: its cache holds
+        copy.write_text(text, encoding="utf-8")
     return copy
 
 
