@@ -16,7 +16,7 @@ from hubgen.feeds import atom_feed, webinar_files
 from hubgen.headers import SITE_FILES, PageScripts, page_scripts, write_site_headers
 from hubgen.project import Project, Variant
 from hubgen.render import HubView, Renderer, render_pages
-from hubgen.scan import Material, affiliate_material, scan_site
+from hubgen.scan import Material, affiliate_material, chrome_text, scan_site
 from hubgen.search import index_site
 from hubgen.select import select
 from hubgen.validate import Hub, check_project
@@ -25,11 +25,26 @@ from hubgen.write import read_tree, replace_dir
 __all__ = ["Timings", "build", "generate", "load_hub", "scan_built", "small_files", "source_epoch", "today"]
 
 
+def given_epoch() -> int | None:
+    """SOURCE_DATE_EPOCH, checked: seconds since 1970 up to the end of 2099 (the sitemap's gzip
+    header holds 32 bits), or None when it is not set."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not epoch:
+        return None
+    if not epoch.isdigit() or int(epoch) > LAST_EPOCH:
+        raise HubError(f"SOURCE_DATE_EPOCH is `{epoch[:40]}`; it must be a whole number of seconds since "
+                       f"1970-01-01 UTC, at most {LAST_EPOCH} (the end of 2099), e.g. `date +%s`, or unset")
+    return int(epoch)
+
+
+LAST_EPOCH = 4102444799  # 2099-12-31T23:59:59Z
+
+
 def today() -> dt.date:
     """The build's date: from SOURCE_DATE_EPOCH when set, so builds can be reproduced."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
+    epoch = given_epoch()
+    if epoch is not None:
+        return dt.datetime.fromtimestamp(epoch, dt.UTC).date()
     return dt.datetime.now(dt.UTC).date()
 
 
@@ -69,9 +84,9 @@ def small_files(project: Project, view: HubView, base: dict, calendars: bool = T
 def source_epoch(hub: Hub) -> int:
     """SOURCE_DATE_EPOCH for the engine (sitemap dates): the caller's, else the newest
     `updated` or event date of the variant, so that a rebuild of the same content is identical."""
-    given = os.environ.get("SOURCE_DATE_EPOCH")
-    if given and given.isdigit():
-        return int(given)
+    given = given_epoch()
+    if given is not None:
+        return given
     dates = [e.record.updated for e in hub.records.values() if e.record.updated]
     dates += [e.record.ends for e in hub.of_type("events")]
     newest = max(dates, default=dt.date(2000, 1, 1))
@@ -98,7 +113,8 @@ def build(project: Project, variants: tuple[Variant, ...], timings: Timings | No
         # render, write: every page of every variant into build/<variant>/; meanwhile, what the
         # scan looks for is gathered from the whole hub
         pages = run.stage("render", Pages, project, selected)
-        gather = partial(_scan_material, hub, selected) if "public" in variants else None
+        gather = (partial(_scan_material, hub, selected, chrome_text(project.templates))
+                  if "public" in variants else None)
         counts = pages.counts()
         material = run.render_and_write(counts, pages.render, gather)
         urls = {v: site_url_for(hub, v) for v in variants}
@@ -158,9 +174,9 @@ class Pages:
                 for template, path, context in view.plan[piece]}
 
 
-def _scan_material(full: Hub, selected: dict[Variant, Hub]) -> Material:
+def _scan_material(full: Hub, selected: dict[Variant, Hub], chrome: bytes = b"") -> Material:
     """What the scan looks for (see `affiliate_material`), its automatons built now."""
-    material = affiliate_material(full, selected["public"])
+    material = affiliate_material(full, selected["public"], chrome)
     material.finder, material.public_lines  # noqa: B018 - made now, while the pages render
     return material
 
@@ -188,4 +204,5 @@ def _sign(site: Path, variant: Variant, url: str | None) -> None:
 def scan_built(project: Project, site: Path) -> list:
     """`hubgen scan`: the leak check on a finished public site."""
     hub = load_hub(project)
-    return scan_site(site, affiliate_material(hub, select(hub, "public")), project.shown(site))
+    material = affiliate_material(hub, select(hub, "public"), chrome_text(project.templates))
+    return scan_site(site, material, project.shown(site))

@@ -202,6 +202,10 @@ def headers(site: Path, nginx: bool) -> None:
     """Print a built site's security headers (from its _headers) for nginx."""
     from hubgen.headers import nginx_snippet, parse_headers_file
 
+    if not (site / "_headers").is_file():
+        _fail(HubError(f"{site}/_headers does not exist: `hubgen headers` reads the headers a build "
+                       "wrote; build the site first (`hubgen build`) and give its folder, "
+                       "e.g. site/affiliates"))
     rules = parse_headers_file((site / "_headers").read_text(encoding="utf-8"))
     click.echo(nginx_snippet(rules.get("/*", [])), nl=False)
 

@@ -62,34 +62,133 @@ _Loader.add_multi_constructor("tag:yaml.org,2002:python/",
 _Dumper.add_representer(Tagged, _represent_tagged)
 
 
+# Markdown extensions that neither read files nor run code named in mkdocs.yml: the others
+# (`pymdownx.snippets` includes any file, affiliate content included; `pymdownx.b64` embeds
+# files) could put what the public site must not hold into its pages.
+EXTENSIONS_ALLOWED = frozenset({
+    *(f"{prefix}{name}" for prefix in ("", "markdown.extensions.") for name in (
+        "abbr", "admonition", "attr_list", "codehilite", "def_list", "extra", "fenced_code",
+        "footnotes", "legacy_attrs", "legacy_em", "md_in_html", "meta", "nl2br", "sane_lists",
+        "smarty", "tables", "toc", "wikilinks")),
+    *(f"pymdownx.{name}" for name in (
+        "arithmatex", "betterem", "blocks.admonition", "blocks.caption", "blocks.definition",
+        "blocks.details", "blocks.tab", "caret", "critic", "details", "emoji", "escapeall",
+        "fancylists", "highlight", "inlinehilite", "keys", "magiclink", "mark", "progressbar",
+        "saneheaders", "smartsymbols", "superfences", "tabbed", "tasklist", "tilde")),
+})
+# `!!python/name:` values Material's documentation gives for these extensions (emoji, fences)
+PYTHON_NAMES_ALLOWED = ("material.extensions.emoji.", "pymdownx.emoji.", "pymdownx.superfences.fence_")
+_PYTHON_TAG = "tag:yaml.org,2002:python/"
+
+
 def load_base(project: Project) -> dict[str, Any]:
     """The editors' mkdocs.yml, with precise errors for what hubgen cannot build from."""
     shown = project.shown(project.config)
     if not project.config.is_file():
         return {"theme": {"name": "material"}}
+    text = project.config.read_text(encoding="utf-8")
     try:
-        base = yaml.load(project.config.read_text(encoding="utf-8"), Loader=_Loader) or {}
+        base = yaml.load(text, Loader=_Loader) or {}
+        root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         raise HubError([Problem(shown, mark.line + 1 if mark else 1, mark.column + 1 if mark else 1,
                                 f"YAML syntax error: {exc.problem}")]) from None
-    if not isinstance(base, dict):
+    except yaml.YAMLError as exc:
+        raise HubError([Problem(shown, 1, 1, f"YAML error: {exc}")]) from None
+    except RecursionError:
+        raise HubError([Problem(shown, 1, 1, "is nested too deeply to read; flatten it")]) from None
+    if not isinstance(base, dict) or not isinstance(root, yaml.MappingNode):
         raise HubError([Problem(shown, 1, 1, "must be a mapping of MkDocs settings")])
-    problems = [Problem(shown, 0, 0, f"`{key}` is set by hubgen for each variant; remove it", key)
+    where = _Places(shown, root)
+    problems = [where.problem(key, f"`{key}` is set by hubgen for each variant; remove it")
                 for key in OWNED if key in base]
-    for plugin in base.get("plugins") or []:
-        name = _plugin_name(plugin)
-        if name not in PLUGINS_ALLOWED:
-            problems.append(Problem(shown, 0, 0, f"plugin `{name}` is not supported: hubgen generates "
-                                    "every page before the engine runs so that the project stays plain "
-                                    "(MkDocs, ProperDocs, Zensical); remove it", "plugins"))
-    theme = base.get("theme", {})
-    if (theme.get("name") if isinstance(theme, dict) else theme) != "material":
-        problems.append(Problem(shown, 0, 0, "hubgen's templates are made for `name: material`",
-                                "theme"))
+    problems += _shape_problems(base, where)
     if problems:
         raise HubError(problems)
     return base
+
+
+class _Places:
+    """Where each top-level setting of mkdocs.yml, and each item of a list setting, stands."""
+
+    def __init__(self, shown: str, root: yaml.MappingNode):
+        self.shown = shown
+        self.nodes = {key.value: value for key, value in root.value if isinstance(key, yaml.ScalarNode)}
+
+    def problem(self, key: str, message: str, index: int | None = None) -> Problem:
+        node = self.nodes.get(key)
+        if index is not None and isinstance(node, yaml.SequenceNode) and index < len(node.value):
+            node = node.value[index]
+        mark = node.start_mark if node is not None else None
+        name = key if index is None else f"{key}[{index}]"
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        return Problem(self.shown, line, column, message, name)
+
+
+def _named_items(base: dict[str, Any], key: str, where: _Places, what: str) -> list[tuple[int, str, Any]]:
+    """The items of a list of names or one-key mappings (`plugins`, `markdown_extensions`)."""
+    value = base.get(key)
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise HubError([where.problem(key, f"must be a list of {what}, one `- name` per line")])
+    items = []
+    for index, item in enumerate(value):
+        if isinstance(item, str) and item.strip():
+            items.append((index, item, None))
+        elif isinstance(item, dict) and len(item) == 1 and isinstance(next(iter(item)), str):
+            name, options = next(iter(item.items()))
+            items.append((index, name, options))
+        else:
+            raise HubError([where.problem(key, f"each entry must name one of the {what} (`- name`, or "
+                                               "`- name:` followed by its options); this one does not",
+                                          index)])
+    return items
+
+
+def _shape_problems(base: dict[str, Any], where: _Places) -> list[Problem]:
+    problems = []
+    for index, name, _ in _named_items(base, "plugins", where, "plugins"):
+        if name not in PLUGINS_ALLOWED:
+            problems.append(where.problem("plugins", f"plugin `{name}` is not supported: hubgen generates "
+                                          "every page before the engine runs so that the project stays "
+                                          "plain (MkDocs, ProperDocs, Zensical); remove it", index))
+    for index, name, options in _named_items(base, "markdown_extensions", where, "Markdown extensions"):
+        if name not in EXTENSIONS_ALLOWED:
+            problems.append(where.problem("markdown_extensions", f"the Markdown extension `{name}` is not "
+                                          "allowed: hubgen allows only extensions that read no file and run "
+                                          "no code named here; remove it", index))
+        for tagged in _python_names(options):
+            problems.append(where.problem("markdown_extensions", f"`{tagged}` names Python code to run; "
+                                          "only Material's emoji and pymdownx's fence functions may be "
+                                          "named here; remove it", index))
+    for key, kinds, what in (("extra", dict, "a mapping of `key: value` lines"),
+                             ("extra_css", list, "a list of stylesheet paths"),
+                             ("extra_javascript", list, "a list of script paths"),
+                             ("theme", (dict, str), "a mapping with `name: material`")):
+        if key in base and not isinstance(base[key], kinds):
+            problems.append(where.problem(key, f"must be {what}"))
+    theme = base.get("theme", {})
+    if (theme.get("name") if isinstance(theme, dict) else theme) != "material":
+        problems.append(where.problem("theme", "hubgen's templates are made for `name: material`"))
+    return problems
+
+
+def _python_names(options: Any) -> list[str]:
+    """The `!!python/...` values in an extension's options that name other than allowed code."""
+    if isinstance(options, Tagged):
+        if options.tag.startswith(_PYTHON_TAG):
+            written = options.tag[len(_PYTHON_TAG):]  # `name:module.function`
+            kind, _, name = written.partition(":")
+            allowed = kind == "name" and name.startswith(PYTHON_NAMES_ALLOWED)
+            return [] if allowed else [f"!!python/{written}"]
+        return _python_names(options.value)
+    if isinstance(options, dict):
+        return [found for value in options.values() for found in _python_names(value)]
+    if isinstance(options, list):
+        return [found for value in options for found in _python_names(value)]
+    return []
 
 
 def variant_config(base: dict[str, Any], hub: Hub, variant: Variant) -> dict[str, Any]:

@@ -20,6 +20,11 @@ from hubgen.errors import Problem
 from hubgen.slips import SPECIAL, syntax_problems
 
 MAX_BYTES = 1_000_000
+MAX_DEPTH = 20  # nesting of lists and mappings: a record needs 4; a thousand exhausts Python's stack
+# Characters no editor means to write, which a quoted string's escapes (`"\0"`, `"\e"`) can
+# still produce: control characters (tab and line breaks aside), and bidirectional overrides,
+# which make a text read otherwise than it is written.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _COMMENT = re.compile(r"[ \t]+#")
 _TAG_LIKE = re.compile(r"[ \t]*#[^\s#]")  # `title: #2 tool`, not `title:  # to do`
 _MARKER = re.compile(r"[ \t]*(?:[-*+]|\d{1,3}[.)])[ \t]")  # a Markdown list item's start
@@ -103,6 +108,12 @@ def load_text(text: str, shown: str) -> tuple[Document, list[Problem]]:
         return doc, [refused.problem]
     except yaml.MarkedYAMLError as exc:
         return doc, _syntax_problems(exc, text, shown)
+    except yaml.reader.ReaderError as exc:
+        # libyaml refuses a control character in the file itself; say where, in words
+        line = text.count("\n", 0, exc.position) + 1
+        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        return doc, [Problem(shown, line, column, f"holds the control character U+{exc.character:04X}, "
+                             "which is not text; delete it (it is often pasted in invisibly)")]
     except yaml.YAMLError as exc:
         return doc, [Problem(shown, 1, 1, f"YAML error: {exc}")]
     return doc, list(doc.slips)
@@ -202,6 +213,10 @@ class _Builder:
 
     def scalar(self, event: Any, loc: Loc) -> str | None:
         value = event.value
+        control = _CONTROL.search(value)
+        if control:
+            raise self.refuse(event, f"holds the control character U+{ord(control[0]):04X}, which is "
+                              "not text; remove it (in quotes it may be written as an escape such as `\\0`)")
         start, end = event.start_mark, event.end_mark
         if start.line != end.line and event.style != "|":
             self.folded(event, loc)
@@ -255,6 +270,9 @@ class _Builder:
         self.doc.values[loc] = (mark.line + 1, mark.column + 1)
         if kind is _Scalar:
             return self.scalar(event, loc)
+        if len(loc) >= MAX_DEPTH:
+            raise self.refuse(event, f"lists and mappings are nested more than {MAX_DEPTH} deep; "
+                              "a record needs only a few levels: check the indentation")
         if kind is _SeqStart:
             items: list[Any] = []
             while True:

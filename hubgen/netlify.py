@@ -34,7 +34,32 @@ def check_credentials(value: str | None) -> list[str]:
         if not user or len(password) < MIN_PASSWORD:
             raise HubError(f"{CREDENTIALS_VAR}: each entry must be user:password with a password of at "
                            f"least {MIN_PASSWORD} characters (entry for user `{user or '?'}` is not)")
+        guessable = password_weakness(user, password)
+        if guessable:
+            raise HubError(f"{CREDENTIALS_VAR}: the password of user `{user}` {guessable}; choose one a "
+                           "guess would not find (a passphrase of four or more random words, or a password "
+                           "manager's)")
     return pairs
+
+
+# a password inside one of these (either way round) is a guess away
+_RUNS = ("0123456789" * 8, "abcdefghijklmnopqrstuvwxyz" * 3, "qwertyuiopasdfghjklzxcvbnm" * 3,
+         "qwertzuiopasdfghjklyxcvbnm" * 3, "azertyuiopqsdfghjklmwxcvbn" * 3)
+
+
+def password_weakness(user: str, password: str) -> str | None:
+    """Why a password long enough is still guessable, or None."""
+    folded, name = password.casefold(), user.casefold()
+    if len(set(folded)) <= 2:
+        return "repeats one or two characters"
+    if name in folded or folded in name:
+        return "holds the user name"
+    if any(folded in run or folded in run[::-1] for run in _RUNS):
+        return "is a run of consecutive characters (like abcdef, 123456 or qwerty)"
+    for size in range(1, len(folded) // 2 + 1):  # `abcabcabcabc`, `passpasspass`
+        if len(folded) % size == 0 and folded[:size] * (len(folded) // size) == folded:
+            return f"repeats `{password[:size]}`"
+    return None
 
 
 def netlify_build(project: Project, env: dict[str, str] | None = None) -> str:

@@ -44,6 +44,22 @@ _MD_ESCAPES = str.maketrans({
 _MD_SPECIAL = re.compile("[" + re.escape("".join(map(chr, _MD_ESCAPES))) + "]")
 
 
+# In an address, what could end a Markdown link `(...)` or a quoted HTML attribute, or start a
+# tag, is percent-encoded (it means the same to the server); `&` is written as a reference.
+_URL_ESCAPES = str.maketrans({**{c: f"%{ord(c):02X}" for c in " \"'()<>[]{}|\\^`"}, "&": "&amp;",
+                              **{chr(c): f"%{c:02X}" for c in [*range(32), 127]}})
+
+
+def safe_url(value: Any) -> str:
+    """An address (a link's `url`, a webinar's recording, `edit_url`...) made safe to write both
+    inside a Markdown link, `[title]({{ url|safe_url }})`, and inside a quoted HTML attribute,
+    `href="{{ url|safe_url }}"`: nothing in it can close the link, the quotes or the tag.
+
+    The models already refuse such characters in addresses (`hubgen.models.Url`); this is the
+    second lock, where the address is written."""
+    return str(value).strip().translate(_URL_ESCAPES)
+
+
 @dataclass(frozen=True)
 class Page:
     """One generated Markdown file, by its path inside `docs/`."""
@@ -111,7 +127,7 @@ class Renderer:
             lstrip_blocks=True,
             keep_trailing_newline=True,
         )
-        env.filters.update(text=md_text, block=md_block, json=json.dumps)
+        env.filters.update(text=md_text, block=md_block, json=json.dumps, safe_url=safe_url)
         env.globals.update(front_matter=front_matter, TYPES=TYPES, TYPE_LABELS=TYPE_LABELS,
                            STAGE_LABELS=STAGE_LABELS, STATUS_LABELS=STATUS_LABELS, FACET_TYPES=FACET_TYPES,
                            page_path=page_path, utc_zone=dt.UTC, icon=icon)

@@ -1,49 +1,55 @@
-"""Markdown that could run script, or link anywhere but https and mailto, is refused.
+"""Markdown that could run script, load anything from another host, or link anywhere but
+https and mailto, is refused; so is Markdown that would take the parser too long.
 
 Python-Markdown passes raw `<script>`, `onclick` through attribute lists, and `javascript:`
-links straight into the page. Rather than guess with patterns, each Markdown field that
-could hold HTML or a link is rendered with the same extensions the site uses and the HTML
-is read back.
+links straight into the page. Rather than guess with patterns, each Markdown field that could
+hold HTML or a link is rendered with the same extensions the site uses, and the HTML is read
+back as a browser reads it (html5ever, through nh3) and judged by an allow-list sanitizer
+(ammonia, through nh3). What the sanitizer would remove is refused with its place, never
+removed silently: the editor sees what the page would have held.
 """
 
 from __future__ import annotations
 
+import html
 import re
+import string
 from functools import lru_cache
 from html.parser import HTMLParser
 
 import markdown
+import nh3
 
 EXTENSIONS = ["admonition", "attr_list", "md_in_html", "def_list", "tables", "pymdownx.details"]
-FORBIDDEN_TAGS = frozenset({"script", "iframe", "frame", "frameset", "object", "embed", "applet",
-                            "base", "link", "meta", "style", "form", "svg", "math", "template"})
+# What Markdown and the extensions hubgen allows write, and nothing else.
+ALLOWED_TAGS = frozenset({
+    "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "dd", "del", "details", "div",
+    "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img",
+    "ins", "kbd", "li", "mark", "ol", "p", "pre", "q", "s", "small", "span", "strong", "sub",
+    "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul"})
+ALLOWED_ATTRIBUTES = {
+    "*": {"class", "id", "title", "lang", "dir"},
+    "a": {"href"}, "img": {"src", "alt", "width", "height"}, "ol": {"start"}, "details": {"open"},
+    "th": {"style", "align"}, "td": {"style", "align"},
+}
 URL_ATTRIBUTES = frozenset({"href", "src", "action", "formaction", "poster", "background", "cite",
-                            "data", "xlink:href", "srcset", "ping"})
+                            "data", "xlink:href", "srcset", "ping", "manifest", "codebase"})
+MEDIA_ATTRIBUTES = frozenset({"src", "srcset", "poster", "data", "background"})
+SCRIPT_TAGS = frozenset({"script", "iframe", "frame", "frameset", "object", "embed", "applet", "base",
+                         "link", "meta", "style", "form", "svg", "math", "template", "noscript"})
+_ALIGN = re.compile(r"^text-align: (?:left|right|center);?$")  # Python-Markdown's tables
 _SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):")
+_ANY_SCHEME = re.compile(r"([a-z][a-z0-9+.\-]*):", re.I)
+_TAG_NAME = re.compile(r"</?([A-Za-z][^\s/>\x00]*)")
 # HTML needs `<`, an attribute list `{`, a link `](`, a reference definition `]:`; a scheme
 # on its own is only text. Plain substring tests keep `check` fast on large hubs.
 _MARKERS = ("<", "{", "](", "]:")
-
-
-class _Inspector(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.problems: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in FORBIDDEN_TAGS:
-            self.problems.append(f"raw HTML `<{tag}>` is not allowed; remove it (embed nothing: "
-                                 "link to the page instead)")
-        for name, value in attrs:
-            if name.startswith("on"):
-                self.problems.append(f"the `{name}` attribute is not allowed (it runs script); remove it")
-            elif name in URL_ATTRIBUTES and value:
-                scheme = url_scheme(value)
-                if scheme and scheme not in ("https", "mailto"):
-                    self.problems.append(f"the link `{value.strip()}` uses `{scheme}:`; links must "
-                                         "start with https:// (or be a mailto: address)")
-
-    handle_startendtag = handle_starttag
+# Python-Markdown reads ahead from each `[` or `<` for its end: thousands never closed in one
+# paragraph take it minutes to hours (30 KB of `[`). Few real paragraphs leave any open.
+MAX_OPEN = 50
+MAX_TAG = 1000  # characters from a tag's `<` to its `>`: reading attributes is quadratic too
+_TAG_START = re.compile(r"<[A-Za-z/!?]")
+_PARAGRAPH = re.compile(r"\n[ \t]*\n")
 
 
 def url_scheme(url: str) -> str | None:
@@ -53,18 +59,153 @@ def url_scheme(url: str) -> str | None:
     return match.group(1) if match else None
 
 
+def _attribute_problem(tag: str, name: str, value: str) -> str | None:
+    if name.startswith("on"):
+        return f"the `{name}` attribute is not allowed (it runs script); remove it"
+    if name in URL_ATTRIBUTES and value.strip():
+        scheme = url_scheme(value)
+        if scheme and scheme not in ("https", "mailto"):
+            return (f"the link `{value.strip()}` uses `{scheme}:`; links must start with https:// "
+                    "(or be a mailto: address)")
+        if name in MEDIA_ATTRIBUTES and (scheme or value.strip().startswith("//")):
+            return (f"`{value.strip()}` loads an image or media from another host, which the site "
+                    "never does (no third-party requests); link to it instead: [title](address)")
+    if name == "style" and tag in ("td", "th") and _ALIGN.match(value):
+        return None
+    allowed = ALLOWED_ATTRIBUTES["*"] | ALLOWED_ATTRIBUTES.get(tag, set())
+    if name not in allowed:
+        return f"the `{name}` attribute is not allowed on `<{tag}>`; remove it"
+    return None
+
+
+class _Reader(HTMLParser):
+    """Reads HTML as html5ever wrote it back (quoted, escaped, well-formed), so it sees
+    what a browser sees."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.problems: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in SCRIPT_TAGS:
+            self.problems.append(f"raw HTML `<{tag}>` is not allowed; remove it (embed nothing: "
+                                 "link to the page instead)")
+            return  # its attributes go with it
+        if tag not in ALLOWED_TAGS:
+            self.problems.append(f"raw HTML `<{tag}>` is not allowed; remove it (write Markdown)")
+            return
+        for name, value in attrs:
+            problem = _attribute_problem(tag, name, value or "")
+            if problem:
+                self.problems.append(problem)
+
+    handle_startendtag = handle_starttag
+
+    def handle_comment(self, data: str) -> None:
+        self.problems.append("holds an HTML comment or `<![CDATA[` / `<!...>` markup, which the page "
+                             "would hide or read otherwise; remove it")
+
+    def unknown_decl(self, data: str) -> None:
+        self.handle_comment(data)
+
+    handle_decl = handle_pi = unknown_decl
+
+
+def _keep(tag: str, name: str, value: str) -> str | None:
+    """The sanitizer's verdict on one attribute (nh3's attribute_filter)."""
+    return None if _attribute_problem(tag, name, value) else value
+
+
+@lru_cache(maxsize=1)
+def _sanitizer() -> nh3.Cleaner:
+    return nh3.Cleaner(tags=set(ALLOWED_TAGS), attributes={k: set(v) for k, v in ALLOWED_ATTRIBUTES.items()},
+                       attribute_filter=_keep, url_schemes={"https", "mailto"}, link_rel=None,
+                       strip_comments=True)
+
+
+def _as_parsed(page: str) -> str:
+    """`page` as a browser parses it, written back with nothing removed: every tag, attribute,
+    comment and address kept (any scheme written anywhere in it is allowed here)."""
+    bare = re.sub(r"[\x00-\x20]", "", html.unescape(page))
+    return nh3.clean(page, tags={t.lower() for t in _TAG_NAME.findall(page)} | ALLOWED_TAGS,
+                     clean_content_tags=set(), attributes={},
+                     generic_attribute_prefixes=set(string.ascii_lowercase) | set(string.digits) | {"_", ":"},
+                     url_schemes={s.lower() for s in _ANY_SCHEME.findall(bare)} | {"https", "mailto"},
+                     link_rel=None, strip_comments=False)
+
+
+def html_problems(page: str) -> list[str]:
+    """What in rendered HTML the allow-list refuses, in words; empty when it is all allowed."""
+    parsed = _as_parsed(page)
+    reader = _Reader()
+    reader.feed(parsed)
+    reader.close()
+    problems = list(dict.fromkeys(reader.problems))
+    if not problems and _sanitizer().clean(page) != nh3.clean(
+            parsed, tags=set(ALLOWED_TAGS) | {t.lower() for t in _TAG_NAME.findall(parsed)},
+            clean_content_tags=set(), attributes={}, generic_attribute_prefixes=set(string.ascii_lowercase),
+            url_schemes={"https", "mailto"}, link_rel=None, strip_comments=True):
+        problems.append("holds HTML that a browser would read otherwise than it is written; remove "
+                        "the raw HTML and write Markdown")
+    return problems
+
+
+def open_marks(text: str) -> str | None:
+    """Why `text` would take the Markdown parser too long, or None."""
+    if max(text.count("["), text.count("("), text.count("<")) <= MAX_OPEN and "<" not in text:
+        return None
+    for paragraph in _PARAGRAPH.split(text):
+        for opening, closing in ("[]", "()"):
+            if _most_open(paragraph, opening, closing) > MAX_OPEN:
+                return (f"has more than {MAX_OPEN} `{opening}` open at once in one paragraph; close "
+                        f"each with `{closing}` or write `\\{opening}` for one that is text")
+        tags = sum(1 for piece in paragraph.split("<")[1:] if ">" not in piece)
+        for start in _TAG_START.finditer(paragraph):
+            end = paragraph.find(">", start.end())
+            if end < 0 or end - start.start() > MAX_TAG:
+                return (f"has a `{start[0]}` that no `>` closes within {MAX_TAG} characters; close the "
+                        "tag, or write `&lt;` for a `<` that is text")
+        if tags > MAX_OPEN:
+            return (f"has more than {MAX_OPEN} `<` that open no tag in one paragraph; write `&lt;` for "
+                    "a `<` that is text")
+    return None
+
+
+def _most_open(text: str, opening: str, closing: str) -> int:
+    """The most `opening` marks not yet closed at any point of `text`."""
+    if text.count(opening) <= MAX_OPEN:
+        return text.count(opening)
+    most = depth = 0
+    for char in text:
+        if char == opening:
+            depth += 1
+            most = max(most, depth)
+        elif char == closing and depth:
+            depth -= 1
+    return most
+
+
 @lru_cache(maxsize=1)
 def _renderer() -> markdown.Markdown:
     return markdown.Markdown(extensions=EXTENSIONS)
 
 
 def markdown_problems(text: str) -> list[str]:
-    """What in `text` could run script or leave https; empty when it is safe."""
+    """What in `text` could run script, load from another host or leave https, or would take
+    the parser too long; empty when it is safe."""
+    slow = open_marks(text)
+    if slow:
+        return [slow]
     if not any(marker in text for marker in _MARKERS):
         return []  # no HTML, attribute list or link at all: nothing to render
     renderer = _renderer()
     renderer.reset()
-    inspector = _Inspector()
-    inspector.feed(renderer.convert(text))
-    inspector.close()
-    return list(dict.fromkeys(inspector.problems))
+    page = renderer.convert(text)
+    problems = html_problems(page)
+    # a reference definition is read by every field of the page, not only its own: `[x][g]`
+    # in one field takes its address from `[g]: ...` in another
+    for _, (url, _title) in sorted(renderer.references.items()):
+        problem = _attribute_problem("a", "href", url)
+        if problem:
+            problems.append(problem)
+    return list(dict.fromkeys(problems))

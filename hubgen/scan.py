@@ -16,6 +16,7 @@ import itertools
 import json
 import os
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,9 +26,11 @@ import cbor2
 from ahocorasick_rs import BytesAhoCorasick
 
 from hubgen.errors import Problem
+from hubgen.load import field_name
+from hubgen.models import leaves
 from hubgen.render import TYPE_LABELS
 from hubgen.search import SIGNATURE as PAGEFIND_SIGNATURE
-from hubgen.validate import Entry, Hub
+from hubgen.validate import Hub
 from hubgen.views import card_phrases
 
 MIN_WORDS = 2          # a shorter text (one word) could be anybody's word
@@ -35,12 +38,17 @@ FRAGMENT_WORDS = 6     # long texts are looked for by the start and end of each 
 MIN_FRAGMENT_WORDS = 4
 SHORT_WORDS = 3        # needles this short are dropped once found (see Finder)
 
-# Inline elements sit inside a sentence and vanish; every other tag ends a run of text.
-_INLINE = rb"(?:a|abbr|b|cite|code|del|em|i|ins|kbd|mark|q|s|small|span|strong|sub|sup|time|u)\b"
+# A block element ends a run of text, as a reader sees it; any other tag (`<span>`, `<wbr>`, a
+# made-up `<x-y>`) sits inside a word or sentence and vanishes, so it cannot cut a phrase.
+_BLOCK = (rb"(?:address|article|aside|audio|blockquote|body|br|button|canvas|caption|col|colgroup|dd|"
+          rb"details|dialog|div|dl|dt|embed|fieldset|figcaption|figure|footer|form|h[1-6]|head|header|"
+          rb"hgroup|hr|html|iframe|img|input|label|legend|li|link|main|math|menu|meta|nav|noscript|"
+          rb"object|ol|optgroup|option|output|p|pre|script|section|select|source|style|summary|svg|"
+          rb"table|tbody|td|template|textarea|tfoot|th|thead|title|tr|ul|video)(?![\w-])")
 # (a tag holds no `<`: one never closed cannot make each search read on to the end of the text;
 # nor a line break: distinct lines of many files come in no set order, and the text of one must
 # never vanish into a tag opened on another; a tag written over lines leaves its words as text)
-_INLINE_TAG = re.compile(rb"</?" + _INLINE + rb"[^<>\x00\n]*>", re.I)
+_BLOCK_TAG = re.compile(rb"</?" + _BLOCK + rb"[^<>\x00\n]*>", re.I)
 _TAG = re.compile(rb"<[^<>\x00\n]*>")
 # html.unescape's own pattern, on bytes (a named reference is ASCII)
 _REFERENCE = re.compile(rb"&(?:#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[^\t\n\f <&#;\x00\x80-\xff]{1,32};?)")
@@ -57,8 +65,37 @@ _SENTENCE_BYTES = bytes(10 if b in _SENTENCE_MARKS else c for b, c in enumerate(
 
 
 def _word_chars(text: str) -> bytes:
-    """Word characters as they are, casefolded; any other character a space (as `\\w`)."""
-    return "".join(c if c.isalnum() or c == "_" else " " for c in text.casefold()).encode()
+    """Word characters as a reader sees them, casefolded; any other character a space (as `\\w`).
+
+    What a reader does not see is dropped (soft hyphens, zero-width characters, accents and
+    other combining marks), and a letter that looks like a Latin one is read as it (Cyrillic
+    `е`, fullwidth `ｅ`, mathematical `𝐞`): none of them may hide a phrase."""
+    look_alike = _look_alikes()
+    out = []
+    for c in unicodedata.normalize("NFKD", text):
+        if unicodedata.category(c) in _UNSEEN:
+            continue
+        c = look_alike.get(c, c).casefold()
+        out.append(c if c.isalnum() or c == "_" else " ")
+    return "".join(out).encode()
+
+
+_UNSEEN = frozenset({"Mn", "Me", "Cf"})  # combining marks; format characters (U+00AD, U+200B...)
+
+
+@functools.cache
+def _look_alikes() -> dict[str, str]:
+    """Characters that look like an ASCII letter or digit, to that letter (Unicode's confusables,
+    through confusable_homoglyphs)."""
+    from confusable_homoglyphs.confusables import confusables_data
+
+    found = {}
+    for char, homoglyphs in confusables_data.items():
+        if len(char) == 1 and not char.isascii():
+            latin = [h["c"] for h in homoglyphs if len(h["c"]) == 1 and h["c"].isascii() and h["c"].isalnum()]
+            if latin:
+                found[char] = latin[0].lower()
+    return found
 
 
 @functools.lru_cache(maxsize=1 << 14)  # bounded: binary files hold any run of bytes
@@ -91,7 +128,7 @@ def _readable(data: bytes) -> bytes:
     other tag a line break, references resolved, non-ASCII casefolded, any non-word character
     outside ASCII a space. Bytes throughout: each step is one pass in C over the whole text."""
     data = data.replace(b"<!--", b" ").replace(b"-->", b" ")
-    data = _REFERENCE.sub(_IN_WORDS, _TAG.sub(b"\n", _INLINE_TAG.sub(b"", data)))
+    data = _REFERENCE.sub(_IN_WORDS, _TAG.sub(b"", _BLOCK_TAG.sub(b"\n", data)))
     if data.isascii():
         return data
     # line by line: looking for non-ASCII bytes costs more than skipping an ASCII line
@@ -191,8 +228,13 @@ def _short(needle: Needle) -> bool:
     return not needle.raw and needle.text.count(" ") <= SHORT_WORDS + 1
 
 
-def affiliate_material(full: Hub, public: Hub) -> Material:
-    """Every affiliate-only piece of `full`, and the public text of `public`."""
+def affiliate_material(full: Hub, public: Hub, chrome: bytes = b"") -> Material:
+    """Every affiliate-only piece of `full`, and the public text of `public` (with `chrome`,
+    the words hubgen's and the theme's templates put on every page: see `chrome_text`).
+
+    What is looked for is read from the models themselves (`hubgen.models.leaves`): every text
+    and address of every field, nested links, speakers, sessions and sections included, so a
+    field added to a model later is looked for without being listed here."""
     found: dict[str, tuple[str, bool]] = {}  # needle text: (origin, raw), the least origin kept
     texts: list[str] = []
     origins: list[str] = []
@@ -202,33 +244,54 @@ def affiliate_material(full: Hub, public: Hub) -> Material:
         if held is None or origin < held[0]:
             found[text] = (origin, raw)
 
-    def add(origin: str, value: Any) -> None:
-        for text in _strings(_dump(value)):
-            if ":" in text:
-                # a URL is looked for whole, in the raw text: its words (`org tools ...`) could
-                # be any page's address
-                for url in _URL.findall(text):
-                    keep(lowered(url.rstrip(".,;:!?").encode()).decode(), origin, True)
-                text = _URL.sub("\n", text)
-            texts.append(text)
-            origins.append(origin)
+    def add(origin: str, text: str) -> None:
+        if ":" in text:
+            # a URL is looked for whole, in the raw text: its words (`org tools ...`) could
+            # be any page's address
+            for url in _URL.findall(text):
+                keep(lowered(url.rstrip(".,;:!?").encode()).decode(), origin, True)
+            text = _URL.sub("\n", text)
+        texts.append(text)
+        origins.append(origin)
+
+    def page(path: str, origin: str) -> None:
+        for suffix in ("/", ".md", ".yml", ".html"):
+            keep(lowered(f"{path}{suffix}".encode()).decode(), origin, True)
 
     for entry in full.records.values():
-        record = entry.record
-        if entry.audience == "affiliates":
-            for suffix in ("/", ".md", ".yml", ".html"):
-                keep(lowered(f"{entry.ref}{suffix}".encode()).decode(), f"{entry.path}: id", True)
-            for name in type(record).model_fields:
-                if name not in ("audience", "themes", "related", "event", "stage", "kind", "updated",
-                                "starts", "ends", "duration"):
-                    add(f"{entry.path}: {name}", getattr(record, name))
-            continue
-        _affiliate_parts(entry, add)
+        hidden = entry.audience == "affiliates"
+        if hidden:
+            page(entry.ref, f"{entry.path}: id")
+        for leaf in leaves(entry.record):
+            if hidden or leaf.audience == "affiliates":
+                add(f"{entry.path}: {field_name(leaf.loc)}", leaf.text)
+    shown = {theme.id for theme in public.themes}
+    for index, theme in enumerate(full.themes):
+        if theme.id not in shown:  # only affiliate-only records use it
+            page(f"themes/{theme.id}", f"content/themes.yml: [{index}].id")
+            for leaf in leaves(theme):
+                add(f"content/themes.yml: [{index}].{field_name(leaf.loc)}", leaf.text)
     for index, fragment in _fragments(texts):
         keep(fragment.decode(), origins[index], False)
     # in order: an automaton is built faster from sorted needles
     return Material([Needle(text, origin, raw) for text, (origin, raw) in sorted(found.items())],
-                    _public_text(public))
+                    _public_text(public) + b"\n" + chrome)
+
+
+def chrome_text(templates: Path | None = None, language: str = "en") -> bytes:
+    """The words every page shows whatever the content: hubgen's templates (`templates/`) and
+    Material's (its page templates and the language's labels). An affiliate-only session
+    titled "Upcoming webinars" is no leak: the home page says so for everyone."""
+    import material
+
+    theme = Path(material.__file__).parent / "templates"
+    paths = [p for p in sorted(theme.rglob("*.html")) if "languages" not in p.parts]
+    paths += [theme / "partials" / "languages" / f"{name}.html" for name in ("en", language)]
+    if templates is not None and templates.is_dir():
+        paths += sorted(p for p in templates.rglob("*") if p.is_file() and p.suffix in (".j2", ".html"))
+    texts = [path.read_bytes() for path in dict.fromkeys(paths) if path.is_file()]
+    # Jinja's and HTML's own syntax ends a run of text, as a tag does on the page
+    return re.sub(rb"\{[{%#].*?[}%#]\}", b"\n", b"\n".join(texts), flags=re.S)
 
 
 class Finder:
@@ -307,23 +370,6 @@ class _Group:
         """The group less the needles of `texts` (itself if it holds none of them)."""
         kept = [n for n in self.needles if n.text not in texts]
         return self if len(kept) == len(self.needles) else _Group(kept, self.raw)
-
-
-def _affiliate_parts(entry: Entry, add: Any) -> None:
-    record = entry.record
-    if record.affiliate_note:
-        add(f"{entry.path}: affiliate_note", record.affiliate_note)
-    for index, link in enumerate(record.links):
-        if link.audience == "affiliates":
-            add(f"{entry.path}: links[{index}]", link)
-    for name in ("registration", "recording", "slides"):
-        link = record.part(name)
-        if link is not None and link.audience == "affiliates":
-            add(f"{entry.path}: {name}", link)
-    for name in ("sessions", "sections"):
-        for index, part in enumerate(record.part(name) or []):
-            if part.audience == "affiliates":
-                add(f"{entry.path}: {name}[{index}]", part)
 
 
 def _public_text(public: Hub) -> bytes:

@@ -12,9 +12,33 @@ import socket
 import pytest
 
 from hubgen.build import build
+from hubgen.config import load_base
+from hubgen.errors import HubError
+from hubgen.load import field_name
+from hubgen.models import (  # noqa: I001
+    RECORD_MODELS,
+    HubSettings,
+    Line,
+    Link,
+    Model,
+    Section,
+    Session,
+    Speaker,
+    Text,
+    Theme,
+    Tool,
+    Url,
+    _kinds,
+    leaves,
+)
+from hubgen.netlify import check_credentials
 from hubgen.project import Project
+from hubgen.render import safe_url
+from hubgen.safety import markdown_problems
+from hubgen.scan import Material, affiliate_material, scan_site
+from hubgen.select import select
 from hubgen.validate import check_project
-from tests.conftest import write
+from tests.conftest import run_hubgen, write
 from tests.test_leaks import readable
 
 TOOL = "title: A tool\nsummary: A summary.\nprovider: P\nkind: guidance\nthemes: [disclosures]\n"
@@ -192,3 +216,297 @@ def test_14_an_empty_audience_is_an_error(tiny: Project, text: str, where: str) 
     found = messages(tiny)
     assert len(found) == 1 and found[0].startswith(f"content/tools/empty-tool.yml:{line}:"), found
     assert name.strip() + ":" in found[0]
+
+
+# 3 and 13. mkdocs.yml: only extensions that read no file; a wrong shape is a problem with its line
+
+def _config_problems(project: Project, replace: tuple[str, str] | None = None, append: str = "") -> list[str]:
+    config = project.root / "mkdocs.yml"
+    text = config.read_text()
+    if replace:
+        assert replace[0] in text
+        text = text.replace(*replace)
+    config.write_text(text + append)
+    with pytest.raises(HubError) as failure:
+        load_base(project)
+    return failure.value.lines()
+
+
+def test_3_an_extension_that_reads_files_is_refused_with_its_line(tiny: Project) -> None:
+    assert _config_problems(tiny, append="  - pymdownx.snippets:\n      base_path: [content]\n"
+                            "  - pymdownx.b64\n") == [
+        "mkdocs.yml:31:5: markdown_extensions[6]: the Markdown extension `pymdownx.snippets` is not "
+        "allowed: hubgen allows only extensions that read no file and run no code named here; remove it",
+        "mkdocs.yml:33:5: markdown_extensions[7]: the Markdown extension `pymdownx.b64` is not allowed: "
+        "hubgen allows only extensions that read no file and run no code named here; remove it"]
+
+
+def test_3_python_named_in_options_is_refused_but_materials_emoji_is_not(tiny: Project) -> None:
+    config = tiny.root / "mkdocs.yml"
+    config.write_text(config.read_text() + "  - pymdownx.emoji:\n"
+                      "      emoji_index: !!python/name:material.extensions.emoji.twemoji\n")
+    assert load_base(tiny)["markdown_extensions"][-1]["pymdownx.emoji"]["emoji_index"].tag.endswith(
+        "name:material.extensions.emoji.twemoji")
+    assert _config_problems(tiny, append="  - pymdownx.superfences:\n      custom_fences:\n"
+                            "        - name: x\n          format: !!python/name:os.system\n") == [
+        "mkdocs.yml:33:5: markdown_extensions[7]: `!!python/name:os.system` names Python code to run; "
+        "only Material's emoji and pymdownx's fence functions may be named here; remove it"]
+
+
+@pytest.mark.parametrize("replace, expected", [
+    (("plugins:\n  - search\n", "plugins: 5\n"),
+     "mkdocs.yml:20:10: plugins: must be a list of plugins, one `- name` per line"),
+    (("plugins:\n  - search\n", "plugins: search\n"),
+     "mkdocs.yml:20:10: plugins: must be a list of plugins, one `- name` per line"),
+    (("plugins:\n  - search\n", "plugins:\n  - search\n  -\n"),
+     "mkdocs.yml:22:4: plugins[1]: each entry must name one of the plugins (`- name`, or `- name:` "
+     "followed by its options); this one does not"),
+    (("plugins:\n", "extra: 5\nplugins:\n"),
+     "mkdocs.yml:20:8: extra: must be a mapping of `key: value` lines"),
+    (("plugins:\n", "extra_css: 5\nplugins:\n"),
+     "mkdocs.yml:20:12: extra_css: must be a list of stylesheet paths"),
+    (("plugins:\n", "docs_dir: x\nplugins:\n"),
+     "mkdocs.yml:20:11: docs_dir: `docs_dir` is set by hubgen for each variant; remove it"),
+])
+def test_13_mkdocs_yml_of_the_wrong_shape_is_a_problem_with_its_line(
+        tiny: Project, replace: tuple[str, str], expected: str) -> None:
+    assert _config_problems(tiny, replace) == [expected]
+
+
+def test_13_mkdocs_yml_nested_a_thousand_deep_is_a_problem(tiny: Project) -> None:
+    (tiny.root / "mkdocs.yml").write_text("extra: " + "[" * 1000 + "]" * 1000 + "\n")
+    with pytest.raises(HubError) as failure:
+        load_base(tiny)
+    assert failure.value.lines() == ["mkdocs.yml:1:1: is nested too deeply to read; flatten it"]
+
+
+# 4. The scan looks for every text and address of every model, nested ones included
+
+NOT_TEXT = {"audience", "default_audience", "id", "themes", "related", "event", "stage", "kind", "updated",
+            "starts", "ends", "duration"}
+
+
+def test_4_every_field_of_every_model_is_looked_for_unless_it_holds_no_text() -> None:
+    """A field the scan would skip is one of these ids, references, choices, dates or numbers;
+    a new field that holds no text must be added here, knowingly."""
+    for model in (HubSettings, Theme, *RECORD_MODELS.values(), Link, Speaker, Session, Section):
+        for name, kind in _kinds(model).items():
+            assert kind in ("text", "url", "model") or name in NOT_TEXT, (model.__name__, name)
+            assert name not in NOT_TEXT or kind == "none", (model.__name__, name)
+
+
+def test_4_a_field_added_later_is_looked_for_without_being_listed() -> None:
+    class Guest(Model):
+        nickname: Line
+        homepage: Url | None = None
+
+    class FutureTool(Tool):
+        motto: Text | None = None
+        guests: list[Guest] = []
+        plain: str = ""
+
+    tool = FutureTool(title="T", summary="S", provider="P", kind="other", themes=["disclosures"],
+                      motto="Canary motto", plain="Canary plain", audience="affiliates",
+                      guests=[Guest(nickname="Canary guest", homepage="https://example.org/g")])
+    found = {(field_name(leaf.loc), leaf.text, leaf.url) for leaf in leaves(tool)}
+    assert {("motto", "Canary motto", False), ("plain", "Canary plain", False),
+            ("guests[0].nickname", "Canary guest", False),
+            ("guests[0].homepage", "https://example.org/g", True)} <= found
+    assert not {name for name, _, _ in found} & {"themes", "kind", "audience", "related", "updated"}
+
+
+def test_4_links_speakers_sessions_and_affiliate_only_themes_are_looked_for(tiny: Project) -> None:
+    hub = check_project(tiny)[0]
+    material = affiliate_material(hub, select(hub, "public"))
+    origins = {n.origin for n in material.needles}
+    for origin in ("content/tools/secret-tool.yml: links[0].title",
+                   "content/tools/secret-tool.yml: links[0].url",
+                   "content/webinars/secret-webinar.yml: speakers[0].name",
+                   "content/events/secret-event.yml: sessions[0].title",
+                   "content/themes.yml: [2].id", "content/themes.yml: [2].description"):
+        assert origin in origins, origin
+
+
+# 5. The scan reads the output as a reader sees it
+
+@pytest.mark.parametrize("written", [
+    "Canary sec\u00adret plan",             # soft hyphen
+    "Canary sec\u200bret plan",             # zero-width space
+    "Canary sec\u200dret pl\ufeffan",       # zero-width joiner, BOM
+    "Canary sec<wbr>ret plan",
+    "Canary sec<x-y>ret</x-y> plan",        # any inline tag
+    "Canary s<span>ecr</span>et plan",
+    "Canary sec&shy;ret pl&#97;n",          # character references
+    "Canary s\u0435cr\u0435t plan",         # Cyrillic e
+    "Canary \uff53ecret plan",              # fullwidth s
+    "Canary s\u0301ecret plan",             # a combining accent
+    "CANARY SECRET PLAN",
+])
+def test_5_hidden_characters_tags_references_and_look_alikes_do_not_hide_a_phrase(
+        tmp_path, written: str) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text(f"<html><body><p>Hello.</p><p>{written}</p></body></html>")
+    material = Material(list(_fragment_needles(["Canary secret plan"])), b"Hello.")
+    assert [p.message for p in scan_site(site, material, "site")] == [
+        'holds affiliate-only material from x: "canary secret plan"']
+
+
+def _fragment_needles(texts: list[str]):
+    from hubgen.scan import Needle, _fragments
+    for _, fragment in _fragments(texts):
+        yield Needle(fragment.decode(), "x", False)
+
+
+# 6. No false alarm from the page's own words
+
+def test_6_affiliate_only_text_that_the_page_chrome_says_is_no_leak(tiny: Project) -> None:
+    event = tiny.content / "events/tiny-event.yml"
+    event.write_text(event.read_text().replace("title: Canary session golf", "title: Upcoming webinars"))
+    write(tiny, "tools/chrome-tool.yml", PUBLIC_TOOL + "links:\n  - title: Accessibility statement\n"
+          "    url: https://intranet.example.org/a11y\n    audience: affiliates\n")
+    build(tiny, ("public",))
+    public = readable(tiny.site_dir("public"))
+    assert "Upcoming webinars" in public and "intranet.example.org/a11y" not in public
+
+
+# 7. Safety judged on what the engine renders; addresses validated and escaped where written
+
+def test_7_a_reference_definition_in_another_field_cannot_make_a_script_link(tiny: Project) -> None:
+    write(tiny, "clauses/ref-clause.yml",
+          "title: C\nsummary: S.\nthemes: [disclosures]\nstage: [award]\naudience: public\n"
+          "wording: See [the form][g].\nguidance: |\n  Fine.\n\n  [g]: javascript:alert(1)\n")
+    assert messages(tiny) == [
+        "content/clauses/ref-clause.yml:7:11: guidance: the link `javascript:alert(1)` uses `javascript:`; "
+        "links must start with https:// (or be a mailto: address)"]
+
+
+@pytest.mark.parametrize("url, bad", [
+    ('https://example.org/a)<script>alert(1)</script>', "`<` `>`"),
+    ('https://example.org/"onmouseover="alert(1)', '`"`'),
+    ("https://example.org/a\\b", "`\\`"),
+    ("https://exa mple.org/", None),
+    ("https:///x", None),
+])
+def test_7_an_address_that_could_break_out_of_a_link_is_refused(
+        tiny: Project, url: str, bad: str | None) -> None:
+    write(tiny, "tools/url-tool.yml", PUBLIC_TOOL + f"links:\n  - title: X\n    url: '{url}'\n")
+    found = messages(tiny)
+    assert len(found) == 1 and found[0].startswith("content/tools/url-tool.yml:9:10: links[0].url: "), found
+    if bad:
+        assert f"it holds {bad};" in found[0]
+
+
+def test_7_addresses_are_escaped_where_they_are_written(tiny: Project) -> None:
+    assert safe_url('https://e.org/a_(b)?x=1&y="2"<i>') == "https://e.org/a_%28b%29?x=1&amp;y=%222%22%3Ci%3E"
+    write(tiny, "tools/paren-tool.yml", PUBLIC_TOOL + "links:\n  - title: Wiki\n"
+          "    url: https://en.wikipedia.org/wiki/Foo_(bar)?a=1&b=2\n")
+    assert messages(tiny) == []
+    build(tiny, ("public",))
+    page = (tiny.site_dir("public") / "tools/paren-tool/index.html").read_text()
+    assert 'href="https://en.wikipedia.org/wiki/Foo_%28bar%29?a=1&amp;b=2"' in page
+
+
+# 8 and 9. Raw HTML judged by an allow-list sanitizer on the rendered HTML; nothing from other hosts
+
+@pytest.mark.parametrize("body, expected", [
+    ("<noscript><p title=\"</noscript><img src=x onerror=alert(1)>\"></noscript>",
+     "raw HTML `<noscript>` is not allowed"),
+    ("<![CDATA[<img src=x onerror=alert(1)>]]>", "holds an HTML comment or `<![CDATA[`"),
+    ("<template><script>alert(1)</script></template>", "raw HTML `<template>` is not allowed"),
+    ("<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>", "raw HTML `<math>` is not allowed"),
+    ("<a href='javas&#x09;cript:alert(1)'>x</a>", "uses `javascript:`"),
+    ("x <custom-el>y</custom-el>", "raw HTML `<custom-el>` is not allowed; remove it (write Markdown)"),
+    ("<a href=\"https://example.org\" target=\"_blank\">x</a>",
+     "the `target` attribute is not allowed on `<a>`"),
+    ("![x](https://example.org/p.png)", "loads an image or media from another host"),
+    ("<img srcset=\"https://example.org/a.png 1x\">", "loads an image or media from another host"),
+    ("<p style=\"background:url(https://example.org/x)\">x</p>", "the `style` attribute is not allowed"),
+])
+def test_8_9_markup_a_browser_reads_otherwise_or_that_loads_from_elsewhere_is_refused(
+        tiny: Project, body: str, expected: str) -> None:
+    write(tiny, "tools/html-tool.yml", PUBLIC_TOOL + f"body: |\n  {body}\n")
+    found = messages(tiny)
+    assert len(found) == 1 and found[0].startswith("content/tools/html-tool.yml:7:7: body: "), found
+    assert expected in found[0]
+
+
+def test_8_ordinary_markdown_and_the_sites_extensions_pass() -> None:
+    for text in ["Hello *x* [a](https://e.org/a?b=1&c=2) `code <b>` ![local](img.png)",
+                 "| a | b |\n|:-|-:|\n| 1 | 2 |", '!!! note "T"\n    body', '??? tip "X"\n    more',
+                 "Term\n:   Def", "<div markdown>\n*x*\n</div>", "para\n{: .cls #id }", "a < b and c > d",
+                 "<details><summary>s</summary>t</details>", "<a href=\"mailto:a@b.org\">m</a>"]:
+        assert markdown_problems(text) == [], text
+
+
+# 10. Bounded work: what makes Python-Markdown quadratic is refused before it runs
+
+@pytest.mark.parametrize("body, expected", [
+    ("[" * 30_000, "has more than 50 `[` open at once in one paragraph"),
+    ("<a " * 40_000, "has a `<a` that no `>` closes within 1000 characters"),
+    ("<" + "a " * 60_000, "has a `<a` that no `>` closes within 1000 characters"),
+    ("[x](" * 3_000, "has more than 50 `(` open at once in one paragraph"),
+    ("![" * 3_000, "has more than 50 `[` open at once in one paragraph"),
+])
+def test_10_pathological_markdown_is_refused_at_once(tiny: Project, body: str, expected: str) -> None:
+    write(tiny, "tools/slow-tool.yml", PUBLIC_TOOL + f"body: '{body}'\n")
+    found = messages(tiny)  # before the fix, hours
+    assert len(found) == 1 and found[0].startswith("content/tools/slow-tool.yml:7:7: body: "), found
+    assert expected in found[0]
+
+
+# 12. Control characters and deep nesting are problems at their line
+
+@pytest.mark.parametrize("line, expected", [
+    ('title: "Bad \\0 title"', "1:8: holds the control character U+0000, which is not text"),
+    ('title: "Bad \\e title"', "1:8: holds the control character U+001B, which is not text"),
+    ("title: Bad \u202e title", "1:8: holds the control character U+202E, which is not text"),
+    ("title: Bad \x01 title", "1:12: holds the control character U+0001, which is not text"),
+])
+def test_12_control_characters_are_refused_where_they_stand(tiny: Project, line: str, expected: str) -> None:
+    write(tiny, "tools/ctrl-tool.yml", line + "\n" + PUBLIC_TOOL.split("\n", 1)[1])
+    found = messages(tiny)
+    assert len(found) == 1 and found[0].startswith(f"content/tools/ctrl-tool.yml:{expected}"), found
+
+
+def test_12_yaml_nested_a_thousand_deep_is_a_problem_not_a_recursion_error(tiny: Project) -> None:
+    write(tiny, "tools/deep-tool.yml", PUBLIC_TOOL + "tags: " + "[" * 1000 + "]" * 1000 + "\n")
+    assert messages(tiny) == [
+        "content/tools/deep-tool.yml:7:26: lists and mappings are nested more than 20 deep; a record "
+        "needs only a few levels: check the indentation"]
+
+
+# 13. SOURCE_DATE_EPOCH out of range; headers of a folder with no _headers
+
+@pytest.mark.parametrize("epoch", ["99999999999999", "-5", "soon"])
+def test_13_source_date_epoch_out_of_range_is_a_clear_error(tiny: Project, epoch: str, monkeypatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
+    result = run_hubgen("--project", str(tiny.root), "build", "--variant", "public")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.startswith(f"SOURCE_DATE_EPOCH is `{epoch}`; it must be a whole number of seconds")
+
+
+def test_13_headers_of_a_folder_without_headers_says_so(tmp_path) -> None:
+    result = run_hubgen("headers", "--nginx", str(tmp_path))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.startswith(f"{tmp_path}/_headers does not exist")
+
+
+# 14. Guessable basic-auth passwords
+
+@pytest.mark.parametrize("pair, why", [
+    ("ann:aaaaaaaaaaaaaaaa", "repeats one or two characters"),
+    ("ann:abababababababab", "repeats one or two characters"),
+    ("annabelle:annabelle2024", "holds the user name"),
+    ("ann:123456789012345", "is a run of consecutive characters"),
+    ("ann:passpasspass", "repeats `pass`"),
+])
+def test_14_guessable_passwords_are_refused(pair: str, why: str) -> None:
+    with pytest.raises(HubError) as failure:
+        check_credentials(pair)
+    assert why in str(failure.value)
+
+
+def test_14_a_good_password_is_accepted() -> None:
+    assert check_credentials("ann:correct-horse-battery bob:Tr0ub4dor&3xyz") == [
+        "ann:correct-horse-battery", "bob:Tr0ub4dor&3xyz"]

@@ -188,7 +188,8 @@ def test_plugins_that_render_text_into_images_are_refused(tiny: Project) -> None
     with pytest.raises(HubError) as failure:
         load_base(tiny)
     assert failure.value.lines() == [
-        "mkdocs.yml: plugins: plugin `social` is not supported: hubgen generates every page before the "
+        "mkdocs.yml:22:5: plugins[1]: plugin `social` is not supported: hubgen generates every page "
+        "before the "
         "engine runs so that the project stays plain (MkDocs, ProperDocs, Zensical); remove it"]
 
 
