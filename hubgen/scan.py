@@ -290,8 +290,9 @@ def chrome_text(templates: Path | None = None, language: str = "en") -> bytes:
     if templates is not None and templates.is_dir():
         paths += sorted(p for p in templates.rglob("*") if p.is_file() and p.suffix in (".j2", ".html"))
     texts = [path.read_bytes() for path in dict.fromkeys(paths) if path.is_file()]
-    # Jinja's and HTML's own syntax ends a run of text, as a tag does on the page
-    return re.sub(rb"\{[{%#].*?[}%#]\}", b"\n", b"\n".join(texts), flags=re.S)
+    # Jinja's syntax ends a run of text, as a tag does on the page; comments are not what a
+    # page shows (and a remark there is no excuse for affiliate-only text)
+    return re.sub(rb"\{[{%#].*?[}%#]\}|<!--.*?-->", b"\n", b"\n".join(texts), flags=re.S)
 
 
 class Finder:
