@@ -172,7 +172,23 @@ def _shape_problems(base: dict[str, Any], where: _Places) -> list[Problem]:
     theme = base.get("theme", {})
     if (theme.get("name") if isinstance(theme, dict) else theme) != "material":
         problems.append(where.problem("theme", "hubgen's templates are made for `name: material`"))
+    for key, why in REFUSED.items():
+        if key in base:
+            problems.append(where.problem(key, why))
+    if isinstance(base.get("extra"), dict) and base["extra"].get("analytics"):
+        problems.append(where.problem("extra", "`analytics` loads a tracker from another host; the hub "
+                                      "promises no analytics and no third-party requests: remove it"))
+    if isinstance(theme, dict) and theme.get("font") not in (None, False):
+        problems.append(where.problem("theme", "`font` other than `false` loads fonts from Google; the hub "
+                                      "requests nothing from another host: set `font: false`"))
     return problems
+
+
+REFUSED = {
+    "hooks": "runs Python files inside the engine, where they could read any file (the affiliate "
+             "content included); hubgen generates everything before the engine runs: remove it",
+    "INHERIT": "reads another configuration file that hubgen does not check; copy its settings here",
+}
 
 
 def _python_names(options: Any) -> list[str]:
@@ -189,6 +205,47 @@ def _python_names(options: Any) -> list[str]:
     if isinstance(options, list):
         return [found for value in options for found in _python_names(value)]
     return []
+
+
+ENGINE_EXTENSIONS = ["toc", "tables", "fenced_code"]  # MkDocs always adds these
+
+
+def markdown_setup(project: Project) -> tuple[list[str], dict[str, dict]]:
+    """The Markdown extensions the engine will render with, and their options, from mkdocs.yml
+    (its allowed `!!python/name:` values made the functions they name); a HubError when
+    mkdocs.yml has problems or the extensions cannot be set up with these options."""
+    import importlib
+
+    import markdown
+
+    base = load_base(project)
+    names, configs = list(ENGINE_EXTENSIONS), {}
+    try:
+        for item in base.get("markdown_extensions") or []:
+            name, options = (item, None) if isinstance(item, str) else next(iter(item.items()))
+            if name not in names:
+                names.append(name)
+            if isinstance(options, dict):
+                configs[name] = _resolved(options, importlib)
+        markdown.Markdown(extensions=names, extension_configs=configs)
+    except Exception as exc:  # an extension's own check of its options: any error it chose
+        raise HubError([Problem(project.shown(project.config), 1, 1,
+                                f"the Markdown extensions cannot be set up with these options ({exc}); "
+                                "check `markdown_extensions`", "markdown_extensions")]) from None
+    return names, configs
+
+
+def _resolved(value: Any, importlib: Any) -> Any:
+    if isinstance(value, Tagged) and value.tag.startswith(_PYTHON_TAG + "name:"):
+        module, _, attribute = value.tag[len(_PYTHON_TAG + "name:"):].rpartition(".")
+        return getattr(importlib.import_module(module), attribute)
+    if isinstance(value, Tagged):
+        return value.value
+    if isinstance(value, dict):
+        return {k: _resolved(v, importlib) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_resolved(v, importlib) for v in value]
+    return value
 
 
 def variant_config(base: dict[str, Any], hub: Hub, variant: Variant) -> dict[str, Any]:

@@ -25,12 +25,14 @@ EXTENSIONS = ["admonition", "attr_list", "md_in_html", "def_list", "tables", "py
 ALLOWED_TAGS = frozenset({
     "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "dd", "del", "details", "div",
     "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img",
-    "ins", "kbd", "li", "mark", "ol", "p", "pre", "q", "s", "small", "span", "strong", "sub",
-    "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul"})
+    "input", "ins", "kbd", "label", "li", "mark", "ol", "p", "pre", "q", "s", "small", "span",
+    "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul"})
 ALLOWED_ATTRIBUTES = {
     "*": {"class", "id", "title", "lang", "dir"},
     "a": {"href"}, "img": {"src", "alt", "width", "height"}, "ol": {"start"}, "details": {"open"},
     "th": {"style", "align"}, "td": {"style", "align"},
+    # pymdownx.tabbed and pymdownx.tasklist write these; an input holds no address here
+    "input": {"type", "name", "checked", "disabled"}, "label": {"for"}, "div": {"data-tabs"},
 }
 URL_ATTRIBUTES = frozenset({"href", "src", "action", "formaction", "poster", "background", "cite",
                             "data", "xlink:href", "srcset", "ping", "manifest", "codebase"})
@@ -185,9 +187,30 @@ def _most_open(text: str, opening: str, closing: str) -> int:
     return most
 
 
+_setup: tuple[list[str], dict[str, dict]] = (list(EXTENSIONS), {})
+
+
+def use_extensions(names: list[str], configs: dict[str, dict]) -> None:
+    """Judge Markdown as the engine will render it: with the site's extensions (mkdocs.yml's,
+    see `hubgen.config.markdown_setup`) rather than hubgen's defaults. An extension turns text
+    into HTML (an emoji into a picture from a CDN, tabs into form inputs): the rule must see it."""
+    global _setup, _always
+    _setup = (list(names), dict(configs))
+    _always = bool(TEXT_TO_HTML & set(names))
+    _renderer.cache_clear()
+
+
+# Extensions that make HTML from plain text (`:smile:` a picture, `www.x.org` a link): with any of
+# them every Markdown field is rendered, not only those holding `<`, `{`, `](` or `]:`.
+TEXT_TO_HTML = frozenset({"pymdownx.emoji", "pymdownx.magiclink", "wikilinks",
+                          "markdown.extensions.wikilinks"})
+_always = False
+
+
 @lru_cache(maxsize=1)
 def _renderer() -> markdown.Markdown:
-    return markdown.Markdown(extensions=EXTENSIONS)
+    names, configs = _setup
+    return markdown.Markdown(extensions=names, extension_configs=configs)
 
 
 def markdown_problems(text: str) -> list[str]:
@@ -196,7 +219,7 @@ def markdown_problems(text: str) -> list[str]:
     slow = open_marks(text)
     if slow:
         return [slow]
-    if not any(marker in text for marker in _MARKERS):
+    if not _always and not any(marker in text for marker in _MARKERS):
         return []  # no HTML, attribute list or link at all: nothing to render
     renderer = _renderer()
     renderer.reset()

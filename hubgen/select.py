@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from typing import Any
 
 from hubgen.project import Variant
@@ -64,5 +66,5 @@ def _hidden_sessions(hub: Hub, event_id: str) -> set[str]:
 
 
 def _same(title: str) -> str:
-    """A session's name as a reader compares it: case and spacing aside."""
-    return " ".join(title.casefold().split())
+    """A session's name as a reader compares it: its words, case, spacing and punctuation aside."""
+    return " ".join(re.findall(r"\w+", unicodedata.normalize("NFKC", title).casefold()))

@@ -104,6 +104,7 @@ def check_content(project: Project, *, parallel: bool = True, keep: bool = True)
         return Checked(None, [Problem(project.shown(content), 0, 0, "no content folder here; run "
                                       "hubgen from the hub's root or pass --project")], [])
     problems += _stray_files(project)
+    problems += _use_site_markdown(project)
     # nothing is read that is not a regular file of the hub: a pipe would hang the read, a
     # link could publish any file of the machine
     files, refused = _record_files(project)
@@ -153,6 +154,19 @@ def check_content(project: Project, *, parallel: bool = True, keep: bool = True)
     return Checked(Hub(settings, themes, entries), [], warnings)  # with `keep` false, entries hold no record
 
 
+def _use_site_markdown(project: Project) -> list[Problem]:
+    """Judge Markdown with the extensions mkdocs.yml gives the engine; its problems if it has any."""
+    from hubgen.config import markdown_setup  # config reads the validated hub: imported here
+    from hubgen.errors import HubError
+    from hubgen.safety import use_extensions
+
+    try:
+        use_extensions(*markdown_setup(project))
+    except HubError as error:
+        return error.problems
+    return []
+
+
 class Pointer(NamedTuple):
     """A record or theme page named in a record's text (a link, a path, the site's address)."""
 
@@ -171,8 +185,11 @@ class Facts(NamedTuple):
 
 
 # `tools/<id>` in a link, a path or an address: `../tools/x.md`, `/tools/x/`, `https://site/tools/x/`
-_POINTER = re.compile(r"(?<![\w-])(tools|webinars|clauses|events|takeaways|themes)/"
+# (a browser reads `\` as `/`); and a page of the same folder, `x.md` or `../x/`, by its id alone
+_POINTER = re.compile(r"(?<![\w-])(tools|webinars|clauses|events|takeaways|themes)[/\\]+"
                       r"([a-z0-9]+(?:-[a-z0-9]+)*)(?![\w-])", re.I)
+_PAGE = re.compile(r"(?<![\w-])()([a-z0-9]+(?:-[a-z0-9]+)*)(?:\.md|\.html|[/\\])(?![\w-])", re.I)
+_ADDRESS = re.compile(r"[a-z][a-z0-9+.-]*://[^\s<>()\[\]\"']*", re.I)
 
 
 def record_pointers(project: Project, entry: Entry) -> tuple[Pointer, ...]:
@@ -181,12 +198,17 @@ def record_pointers(project: Project, entry: Entry) -> tuple[Pointer, ...]:
     source: str | None = None
     for leaf in leaves(entry.record):
         text = leaf.text
-        if "/" not in text:
-            continue
+        if not any(mark in text for mark in ("/", "\\", ".htm", ".md", "%")):
+            continue  # names no page: most texts
         if "%" in text or "&" in text:  # `%74ools/x`, `tools&#47;x` name the page as well
             text = f"{text}\n{urllib.parse.unquote(html.unescape(text))}"
-        matches = {(m[1].lower(), m[2].lower(), m[0]) for m in _POINTER.finditer(text)}
-        for type_, id_, written in sorted(matches):
+        matches = {}  # target: (type, id, as written); a path with its folder named first
+        relative = _ADDRESS.sub(" ", text)  # a page by its id alone is a relative link
+        for pattern, where in ((_POINTER, text), (_PAGE, relative)):
+            for m in pattern.finditer(where):
+                type_ = m[1].lower() or entry.type
+                matches.setdefault(f"{type_}/{m[2].lower()}", (type_, m[2].lower(), m[0]))
+        for type_, id_, written in sorted(matches.values()):
             if source is None:
                 source = _source(project, entry.path)
             line, column = _position(entry.doc, leaf.loc, source, written, id_)

@@ -510,3 +510,50 @@ def test_14_guessable_passwords_are_refused(pair: str, why: str) -> None:
 def test_14_a_good_password_is_accepted() -> None:
     assert check_credentials("ann:correct-horse-battery bob:Tr0ub4dor&3xyz") == [
         "ann:correct-horse-battery", "bob:Tr0ub4dor&3xyz"]
+
+
+# Found by the hostile review of this change
+
+@pytest.mark.parametrize("body", [
+    "See [it](..\\\\tools\\\\secret-tool.md).",      # a browser reads `\` as `/`
+    "See [it](secret-tool.md).",                    # a page of the same folder, by its id alone
+    "See [it](../secret-tool/).",
+])
+def test_review_pointers_written_otherwise_are_reported(tiny: Project, body: str) -> None:
+    write(tiny, "tools/pointing-tool.yml", PUBLIC_TOOL + f"body: '{body}'\n")
+    found = messages(tiny)
+    assert len(found) == 1 and "points at `tools/secret-tool`, which is affiliate-only" in found[0], found
+
+
+def test_review_a_session_named_with_other_punctuation_is_still_dropped(tiny: Project) -> None:
+    write(tiny, "takeaways/session-takeaways.yml",
+          "title: Session points\nsummary: Points of a session.\nevent: tiny-event\n"
+          "session: 'canary  session, GOLF.'\nthemes: [disclosures]\naudience: public\n"
+          "points:\n  - Public marker quartz point.\n")
+    build(tiny, ("public",))
+    assert "golf" not in readable(tiny.site_dir("public")).lower()
+
+
+@pytest.mark.parametrize("prepend, expected", [
+    ("hooks:\n  - evil.py\n", "hooks: runs Python files inside the engine"),
+    ("INHERIT: other.yml\n", "INHERIT: reads another configuration file"),
+    ("extra:\n  analytics:\n    provider: google\n", "extra: `analytics` loads a tracker"),
+])
+def test_review_mkdocs_settings_that_run_code_or_call_other_hosts_are_refused(
+        tiny: Project, prepend: str, expected: str) -> None:
+    config = tiny.root / "mkdocs.yml"
+    config.write_text(prepend + config.read_text())
+    with pytest.raises(HubError) as failure:
+        load_base(tiny)
+    assert any(expected in line for line in failure.value.lines()), failure.value.lines()
+
+
+def test_review_markdown_is_judged_with_the_sites_extensions(tiny: Project) -> None:
+    config = tiny.root / "mkdocs.yml"
+    config.write_text(config.read_text() + "  - pymdownx.emoji\n  - pymdownx.tabbed\n"
+                      "  - pymdownx.tasklist\n")
+    write(tiny, "tools/tabs-tool.yml", PUBLIC_TOOL + 'body: |\n  === "One"\n      x\n\n  - [x] done\n')
+    assert messages(tiny) == []
+    write(tiny, "tools/emoji-tool.yml", PUBLIC_TOOL + "body: 'Hello :smile:'\n")
+    found = messages(tiny)  # the default emoji index draws each emoji from a CDN
+    assert len(found) == 1 and "loads an image or media from another host" in found[0], found
