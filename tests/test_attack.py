@@ -220,57 +220,50 @@ def test_14_an_empty_audience_is_an_error(tiny: Project, text: str, where: str) 
 
 # 3 and 13. mkdocs.yml: only extensions that read no file; a wrong shape is a problem with its line
 
-def _config_problems(project: Project, replace: tuple[str, str] | None = None, append: str = "") -> list[str]:
-    config = project.root / "mkdocs.yml"
-    text = config.read_text()
-    if replace:
-        assert replace[0] in text
-        text = text.replace(*replace)
-    config.write_text(text + append)
+BASE_CONFIG = ("theme:\n  name: material\n  font: false\nmarkdown_extensions:\n  - admonition\n"
+               "  - toc:\n      permalink: true\n")  # 7 lines
+
+
+def _config_problems(project: Project, append: str) -> list[str]:
+    (project.root / "mkdocs.yml").write_text(BASE_CONFIG + append)
     with pytest.raises(HubError) as failure:
         load_base(project)
     return failure.value.lines()
 
 
 def test_3_an_extension_that_reads_files_is_refused_with_its_line(tiny: Project) -> None:
-    assert _config_problems(tiny, append="  - pymdownx.snippets:\n      base_path: [content]\n"
-                            "  - pymdownx.b64\n") == [
-        "mkdocs.yml:31:5: markdown_extensions[6]: the Markdown extension `pymdownx.snippets` is not "
+    assert _config_problems(tiny, "  - pymdownx.snippets:\n      base_path: [content]\n"
+                                  "  - pymdownx.b64\n") == [
+        "mkdocs.yml:8:5: markdown_extensions[2]: the Markdown extension `pymdownx.snippets` is not "
         "allowed: hubgen allows only extensions that read no file and run no code named here; remove it",
-        "mkdocs.yml:33:5: markdown_extensions[7]: the Markdown extension `pymdownx.b64` is not allowed: "
+        "mkdocs.yml:10:5: markdown_extensions[3]: the Markdown extension `pymdownx.b64` is not allowed: "
         "hubgen allows only extensions that read no file and run no code named here; remove it"]
 
 
 def test_3_python_named_in_options_is_refused_but_materials_emoji_is_not(tiny: Project) -> None:
-    config = tiny.root / "mkdocs.yml"
-    config.write_text(config.read_text() + "  - pymdownx.emoji:\n"
-                      "      emoji_index: !!python/name:material.extensions.emoji.twemoji\n")
+    emoji = "  - pymdownx.emoji:\n      emoji_index: !!python/name:material.extensions.emoji.twemoji\n"
+    (tiny.root / "mkdocs.yml").write_text(BASE_CONFIG + emoji)
     assert load_base(tiny)["markdown_extensions"][-1]["pymdownx.emoji"]["emoji_index"].tag.endswith(
         "name:material.extensions.emoji.twemoji")
-    assert _config_problems(tiny, append="  - pymdownx.superfences:\n      custom_fences:\n"
-                            "        - name: x\n          format: !!python/name:os.system\n") == [
-        "mkdocs.yml:33:5: markdown_extensions[7]: `!!python/name:os.system` names Python code to run; "
+    assert _config_problems(tiny, emoji + "  - pymdownx.superfences:\n      custom_fences:\n"
+                                  "        - name: x\n          format: !!python/name:os.system\n") == [
+        "mkdocs.yml:10:5: markdown_extensions[3]: `!!python/name:os.system` names Python code to run; "
         "only Material's emoji and pymdownx's fence functions may be named here; remove it"]
 
 
-@pytest.mark.parametrize("replace, expected", [
-    (("plugins:\n  - search\n", "plugins: 5\n"),
-     "mkdocs.yml:20:10: plugins: must be a list of plugins, one `- name` per line"),
-    (("plugins:\n  - search\n", "plugins: search\n"),
-     "mkdocs.yml:20:10: plugins: must be a list of plugins, one `- name` per line"),
-    (("plugins:\n  - search\n", "plugins:\n  - search\n  -\n"),
-     "mkdocs.yml:22:4: plugins[1]: each entry must name one of the plugins (`- name`, or `- name:` "
+@pytest.mark.parametrize("append, expected", [
+    ("plugins: 5\n", "mkdocs.yml:8:10: plugins: must be a list of plugins, one `- name` per line"),
+    ("plugins: search\n", "mkdocs.yml:8:10: plugins: must be a list of plugins, one `- name` per line"),
+    ("plugins:\n  - search\n  -\n",
+     "mkdocs.yml:10:4: plugins[1]: each entry must name one of the plugins (`- name`, or `- name:` "
      "followed by its options); this one does not"),
-    (("plugins:\n", "extra: 5\nplugins:\n"),
-     "mkdocs.yml:20:8: extra: must be a mapping of `key: value` lines"),
-    (("plugins:\n", "extra_css: 5\nplugins:\n"),
-     "mkdocs.yml:20:12: extra_css: must be a list of stylesheet paths"),
-    (("plugins:\n", "docs_dir: x\nplugins:\n"),
-     "mkdocs.yml:20:11: docs_dir: `docs_dir` is set by hubgen for each variant; remove it"),
+    ("extra: 5\n", "mkdocs.yml:8:8: extra: must be a mapping of `key: value` lines"),
+    ("extra_css: 5\n", "mkdocs.yml:8:12: extra_css: must be a list of stylesheet paths"),
+    ("docs_dir: x\n", "mkdocs.yml:8:11: docs_dir: `docs_dir` is set by hubgen for each variant; remove it"),
 ])
 def test_13_mkdocs_yml_of_the_wrong_shape_is_a_problem_with_its_line(
-        tiny: Project, replace: tuple[str, str], expected: str) -> None:
-    assert _config_problems(tiny, replace) == [expected]
+        tiny: Project, append: str, expected: str) -> None:
+    assert _config_problems(tiny, append) == [expected]
 
 
 def test_13_mkdocs_yml_nested_a_thousand_deep_is_a_problem(tiny: Project) -> None:

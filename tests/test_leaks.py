@@ -184,13 +184,14 @@ def test_html_comments_are_refused_in_markdown(tiny: Project) -> None:
 
 def test_plugins_that_render_text_into_images_are_refused(tiny: Project) -> None:
     config = tiny.root / "mkdocs.yml"
-    config.write_text(config.read_text() + "plugins:\n  - search\n  - social\n")
+    text = config.read_text()
+    config.write_text(text + "plugins:\n  - search\n  - social\n")
     with pytest.raises(HubError) as failure:
         load_base(tiny)
+    line = text.count("\n") + 3
     assert failure.value.lines() == [
-        "mkdocs.yml:22:5: plugins[1]: plugin `social` is not supported: hubgen generates every page "
-        "before the "
-        "engine runs so that the project stays plain (MkDocs, ProperDocs, Zensical); remove it"]
+        f"mkdocs.yml:{line}:5: plugins[1]: plugin `social` is not supported: hubgen generates every page "
+        "before the engine runs so that the project stays plain (MkDocs, ProperDocs, Zensical); remove it"]
 
 
 # The scan itself: it finds what slips through, wherever it is, and only that ---------------------
