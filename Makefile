@@ -9,7 +9,7 @@ CHROMIUM := /usr/bin/chromium
 NGINX := /usr/sbin/nginx
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup site test netlify check serve screenshots lighthouse bench lint golden clean
+.PHONY: setup site test netlify check serve edit screenshots lighthouse bench lint golden clean
 
 setup: $(VENV)/.runtime  ## only the Python set-up (.venv with the pinned dependencies)
 
@@ -20,7 +20,7 @@ test: $(VENV)/.dev $(CHROMIUM) $(NGINX) node_modules/.installed  ## set up, lint
 	$(VENV)/bin/ruff check hubgen tests bench
 	$(PY) -m pytest
 
-netlify: $(VENV)/.runtime  ## Netlify's build command (netlify.toml): the site HUBGEN_VARIANT names
+netlify: $(VENV)/.runtime node_modules/.installed  ## Netlify's build command (netlify.toml): the site HUBGEN_VARIANT names
 	HUBGEN_SITE_URL="$${HUBGEN_SITE_URL:-$${DEPLOY_PRIME_URL:-$$URL}}" $(HUBGEN) netlify
 
 check: $(VENV)/.runtime  ## validate content/ only
@@ -28,6 +28,9 @@ check: $(VENV)/.runtime  ## validate content/ only
 
 serve: $(VENV)/.runtime  ## live preview of the affiliate site on http://127.0.0.1:8000
 	$(HUBGEN) serve
+
+edit: $(VENV)/.runtime node_modules/.installed  ## the web editor on http://127.0.0.1:8300, saving into content/ (decap-server)
+	$(HUBGEN) edit
 
 screenshots: site $(VENV)/.dev $(CHROMIUM)  ## every page type of both variants, at 1366 px and 390 px
 	$(PY) -m tests.screenshots
@@ -54,7 +57,9 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt requirements-zensical.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@
 
-# @netlify/config for the tests (netlify.toml through Netlify's own resolver), from package-lock.json.
+# From package-lock.json: the web editor (decap-cms, decap-server: `make edit`, the affiliate
+# site's /admin/), and for the tests @netlify/config (netlify.toml through Netlify's own
+# resolver) and axe-core.
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@

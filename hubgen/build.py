@@ -9,6 +9,7 @@ from functools import partial
 from pathlib import Path
 
 from hubgen.choreography import CORES, Choreography, Timings
+from hubgen.cms import EditorTraces, add_editor
 from hubgen.config import dump_config, load_base, site_url_for, variant_config
 from hubgen.engine import engine_named
 from hubgen.errors import HubError
@@ -118,6 +119,7 @@ def build(project: Project, variants: tuple[Variant, ...], timings: Timings | No
         counts = pages.counts()
         material = run.render_and_write(counts, pages.render, gather)
         urls = {v: site_url_for(hub, v) for v in variants}
+        settings, notes = hub.settings, {}
         epochs = {v: source_epoch(selected[v]) for v in variants}
         del hub, selected, pages, gather  # let go before the engines grow
         run.release()
@@ -131,12 +133,15 @@ def build(project: Project, variants: tuple[Variant, ...], timings: Timings | No
                 _scan_and_sign(run, site, material, urls[variant], project.shown(project.site_dir(variant)))
             else:
                 run.stage("headers", _sign, site, variant, urls[variant])
+                # the web editor, at /admin/ of the affiliate site only, with its own headers
+                notes[variant] = run.stage("headers", add_editor, project, site, settings)
             built[variant] = site
         # swap: the finished sites replace the previous ones, only once every one is finished
         for variant, site in built.items():
             replace_dir(site, project.site_dir(variant))
     return [f"{v}: {len(list(project.build_dir(v).rglob('*.md')))} pages generated in "
             f"{project.shown(project.build_dir(v))}/, site in {project.shown(project.site_dir(v))}/"
+            + (f" ({notes[v]})" if notes.get(v) else "")
             for v in variants]
 
 
@@ -187,8 +192,9 @@ def _scan_and_sign(run: Choreography, site: Path, material: Material | None, url
     its input, filtered by construction; `hubgen scan` reads either); the security headers take
     the inline scripts they allow from that reading, and are scanned too. Any leak fails the build."""
     assert material is not None
-    scripts = PageScripts()
-    leaks = run.stage("scan", scan_site, site, material, shown, read=scripts.saw)
+    scripts, editor = PageScripts(), EditorTraces()
+    leaks = run.stage("scan", scan_site, site, material, shown, read=editor.also(scripts.saw))
+    leaks += editor.problems(shown)  # nor any part of the web editor
     run.stage("headers", write_site_headers, site, "public", url, scripts)
     leaks += run.stage("scan", scan_site, site, material, shown, files=SITE_FILES)
     if leaks:
@@ -205,4 +211,6 @@ def scan_built(project: Project, site: Path) -> list:
     """`hubgen scan`: the leak check on a finished public site."""
     hub = load_hub(project)
     material = affiliate_material(hub, select(hub, "public"), chrome_text(project.templates))
-    return scan_site(site, material, project.shown(site))
+    editor = EditorTraces()
+    leaks = scan_site(site, material, project.shown(site), read=editor.saw)
+    return leaks + editor.problems(project.shown(site))

@@ -185,6 +185,36 @@ def schema(project, out: Path | None) -> None:
 
 @main.command()
 @click.pass_obj
+def cms(project) -> None:
+    """Write cms/config.yml, the web editor's configuration, from the content model."""
+    from hubgen.cms import write_cms
+    from hubgen.validate import load_settings
+
+    try:
+        click.echo(f"wrote {project.shown(write_cms(project, load_settings(project)))}")
+    except HubError as error:
+        _fail(error)
+
+
+@main.command()
+@click.option("--port", type=int, default=8300, show_default=True, help="The editor's page.")
+@click.option("--backend-port", type=int, default=8081, show_default=True, help="decap-server.")
+@click.option("--git", "mode", flag_value="git", default=False,
+              help="Save each entry on a branch of its own (cms/<type>/<id>), as on GitHub, "
+                   "rather than straight into content/.")
+@click.pass_obj
+def edit(project, port: int, backend_port: int, mode: str | bool) -> None:
+    """The web editor on http://127.0.0.1:8300, saving into this checkout (decap-server)."""
+    from hubgen.editor import serve_editor
+
+    try:
+        serve_editor(project, port, backend_port, "git" if mode == "git" else "fs", echo=click.echo)
+    except HubError as error:
+        _fail(error)
+
+
+@main.command()
+@click.pass_obj
 def netlify(project) -> None:
     """Netlify's build command: the site HUBGEN_VARIANT names, into site/netlify/."""
     from hubgen.netlify import netlify_build

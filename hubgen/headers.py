@@ -158,3 +158,49 @@ def write_site_headers(site: Path, variant: Variant, site_url: str | None,
     given, rather than of the inline scripts its pages are read for)."""
     (site / "_headers").write_text(headers_file(security_headers(site, variant, scripts)), encoding="utf-8")
     (site / "robots.txt").write_text(robots_txt(variant, site_url), encoding="utf-8")
+
+
+# The web editor at /admin/ of the affiliate site (cms.py): a program of its own with needs of
+# its own, so a rule of its own after `/*` (Netlify applies the later rule's value of a header
+# both rules set). Decap CMS styles its page with inline styles and shows images from memory
+# (blob:); it compiles code from text (see the script rule); it talks to GitHub's API, and
+# signs in through Netlify's GitHub login in a pop-up window, which must keep its link to the
+# page that opened it.
+EDITOR_API = "https://api.github.com"
+EDITOR_IMAGES = "https://avatars.githubusercontent.com"
+
+
+def editor_security_policy(connect: Iterable[str] = (EDITOR_API,)) -> str:
+    """What the editor's page may load: its own files, GitHub's API (or, locally, decap-server:
+    `connect`), the user's avatar; no other script, no frame, no plug-in."""
+    return "; ".join([
+        "default-src 'self'",
+        # Decap checks its configuration with ajv, which compiles the schema with `new Function`
+        "script-src 'self' 'unsafe-eval'",
+        "style-src 'self' 'unsafe-inline'",
+        f"img-src 'self' data: blob: {EDITOR_IMAGES}",
+        "font-src 'self' data:",
+        f"connect-src 'self' {' '.join(connect)}",
+        "frame-src 'self' blob:",
+        "worker-src 'self' blob:",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ])
+
+
+def editor_headers(connect: Iterable[str] = (EDITOR_API,)) -> list[tuple[str, str]]:
+    """The headers of the editor's files that differ from the site's (see `security_headers`)."""
+    return [("Content-Security-Policy", editor_security_policy(connect)),
+            ("Cross-Origin-Opener-Policy", "same-origin-allow-popups")]
+
+
+def editor_headers_rule(path: str) -> str:
+    """The editor's `_headers` rule, for the files under `path` (e.g. `/admin/*`)."""
+    return rule_text(path, editor_headers())
+
+
+def rule_text(path: str, headers: list[tuple[str, str]]) -> str:
+    """One rule of a `_headers` file."""
+    return f"{path}\n" + "".join(f"  {name}: {value}\n" for name, value in headers)

@@ -274,6 +274,11 @@ class HubSettings(Model):
     edit_url: Url | None = None
     """Start of a link that opens a content file for editing, e.g. https://github.com/ORG/REPO/edit/main/;
     the file's path is appended. Shown on the affiliate site only."""
+    editor_repo: Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")] | None = None
+    """The GitHub repository the web editor proposes changes to, as owner/name, e.g.
+    example-org/knowledge-hub (or set HUBGEN_EDITOR_REPO; on Netlify, its repository is used)."""
+    editor_branch: Line | None = None
+    """The branch the web editor's pull requests go into; main when not given."""
 
 
 class Theme(Model):
@@ -287,6 +292,14 @@ class Theme(Model):
     """One paragraph saying what the theme covers."""
     icon: Icon | None = None
     """An icon bundled with Material for its tile on the home page, e.g. `material/magnify`."""
+
+
+class ThemeFile(Model):
+    """`themes.yml` as a mapping with one key, `themes` (the shape the web editor writes);
+    a plain list of themes is read the same."""
+
+    themes: list[Theme]
+    """The themes, in the order they are shown."""
 
 
 class Record(Model):

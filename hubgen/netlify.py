@@ -13,7 +13,7 @@ from pathlib import Path
 
 from hubgen.build import build
 from hubgen.errors import HubError
-from hubgen.headers import NOINDEX, headers_file, parse_headers_file, robots_txt
+from hubgen.headers import NOINDEX, headers_file, parse_headers_file, robots_txt, rule_text
 from hubgen.project import VARIANTS, Project
 
 PUBLISH = Path("site") / "netlify"
@@ -80,13 +80,17 @@ def netlify_build(project: Project, env: dict[str, str] | None = None) -> str:
         credentials = check_credentials(env.get(CREDENTIALS_VAR))
     build(project, (variant,))
     shutil.copytree(project.site_dir(variant), publish)
-    headers = parse_headers_file((publish / "_headers").read_text(encoding="utf-8"))["/*"]
+    rules = parse_headers_file((publish / "_headers").read_text(encoding="utf-8"))
+    headers = rules.pop("/*")
     indexable = variant == "public" and context == "production"
     if not indexable and ("X-Robots-Tag", NOINDEX) not in headers:
         headers.append(("X-Robots-Tag", NOINDEX))
     if credentials:
         headers.append(("Basic-Auth", " ".join(credentials)))
-    (publish / "_headers").write_text(headers_file(headers), encoding="utf-8")
+    # the other rules (the web editor's, /admin/*) after it, each behind the same password
+    others = "".join(rule_text(path, [*extra, *[h for h in headers if h[0] == "Basic-Auth"]])
+                     for path, extra in rules.items())
+    (publish / "_headers").write_text(headers_file(headers) + others, encoding="utf-8")
     site_url = env.get("HUBGEN_SITE_URL")
     (publish / "robots.txt").write_text(robots_txt(variant, site_url, indexable), encoding="utf-8")
     return f"{variant} site for Netlify ({context}) in {PUBLISH.as_posix()}/"

@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
-from hubgen.models import RECORD_MODELS, HubSettings, Theme
+from hubgen.models import RECORD_MODELS, HubSettings, Theme, ThemeFile
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
@@ -17,7 +17,7 @@ def json_schemas() -> dict[str, dict[str, Any]]:
     """File name -> schema, for hub.yml, themes.yml and each record folder."""
     schemas: dict[str, dict[str, Any]] = {
         "hub.schema.json": HubSettings.model_json_schema(),
-        "themes.schema.json": TypeAdapter(list[Theme]).json_schema(),
+        "themes.schema.json": TypeAdapter(list[Theme] | ThemeFile).json_schema(),
     }
     for model in RECORD_MODELS.values():
         schemas[f"{model.kind_name}.schema.json"] = model.model_json_schema()

@@ -20,7 +20,7 @@ from typing import Any, NamedTuple, get_args
 
 from pydantic import BaseModel, ValidationError
 
-from hubgen.errors import Problem
+from hubgen.errors import HubError, Problem
 from hubgen.load import Document, field_name, load_file
 from hubgen.models import (
     PLACEHOLDER,
@@ -371,6 +371,15 @@ def not_regular(project: Project, path: Path, *, folder: bool = False) -> str | 
     return None
 
 
+def load_settings(project: Project) -> HubSettings:
+    """hub.yml alone, checked (for `hubgen cms`, which needs no record)."""
+    problems: list[Problem] = []
+    settings, _ = _validate_one(project, project.content / "hub.yml", HubSettings, problems)
+    if problems or settings is None:
+        raise HubError(problems or f"{project.shown(project.content / 'hub.yml')}: is missing")
+    return settings
+
+
 def _validate_one(project: Project, path: Path, model: type[BaseModel],
                   problems: list[Problem]) -> tuple[Any, Document]:
     if os.path.lexists(path) and (bad := not_regular(project, path)):
@@ -445,26 +454,31 @@ def _validate_themes(project: Project, path: Path, problems: list[Problem]
     problems += found
     if found:
         return None, None
-    if not isinstance(doc.data, list):
-        problems.append(doc.problem((), "must be a list of themes, each starting with `- id: ...`"))
+    items, at = doc.data, ()
+    # the web editor's shape: `themes:` holding the list (a form cannot edit a top-level list)
+    if isinstance(items, dict) and set(items) == {"themes"} and isinstance(items["themes"], list):
+        items, at = items["themes"], ("themes",)
+    if not isinstance(items, list):
+        problems.append(doc.problem((), "must be a list of themes, each starting with `- id: ...` "
+                                        "(or a mapping whose only key, `themes:`, holds that list)"))
         return None, None
     themes, seen, ok = [], {}, True
-    ids = [item["id"] for item in doc.data if isinstance(item, dict) and isinstance(item.get("id"), str)]
-    for index, item in enumerate(doc.data):
-        theme = _model(doc, Theme, item, (index,), problems)
+    ids = [item["id"] for item in items if isinstance(item, dict) and isinstance(item.get("id"), str)]
+    for index, item in enumerate(items):
+        theme = _model(doc, Theme, item, (*at, index), problems)
         if theme is None:
             ok = False
             continue
         if theme.id in seen:
-            first = doc.where((seen[theme.id], "id"))[0]
-            problems.append(doc.problem((index, "id"), f"duplicate theme id `{theme.id}` (first on "
+            first = doc.where((*at, seen[theme.id], "id"))[0]
+            problems.append(doc.problem((*at, index, "id"), f"duplicate theme id `{theme.id}` (first on "
                                         f"line {first}); give each theme its own id"))
             ok = False
         seen.setdefault(theme.id, index)
         themes.append(theme)
         awkward = apostrophe_id(theme.id)
         if awkward:
-            problems.append(_warning(doc, (index, "id"), awkward))
+            problems.append(_warning(doc, (*at, index, "id"), awkward))
     return (themes if ok else None), ids
 
 

@@ -175,10 +175,14 @@ def test_affiliates_production(tiny: Project, clean_env: None) -> None:
     shutil.copy(NETLIFY_TOML, tiny.root / "netlify.toml")
     out = resolved("production", tiny.root / "netlify.toml")
     assert out["warnings"] == []
-    [parsed] = out["config"]["headers"]
+    parsed, editor = out["config"]["headers"]
     assert parsed["for"] == "/*"
     assert parsed["values"]["Basic-Auth"] == CREDENTIALS
     assert parsed["values"]["X-Robots-Tag"] == NOINDEX
+    # the web editor's rule keeps its own policy, behind the same password
+    assert editor["for"] == "/admin/*"
+    assert editor["values"]["Basic-Auth"] == CREDENTIALS
+    assert "'unsafe-eval'" in editor["values"]["Content-Security-Policy"]
 
 
 def test_public_deploy_preview_is_noindex(tiny: Project, clean_env: None) -> None:
