@@ -167,6 +167,12 @@ def field(name: str, info: FieldInfo, model: type[BaseModel]) -> dict[str, Any]:
     if info.description:
         spec["hint"] = " ".join(info.description.split())
     spec.update(widget(name, annotation, info.metadata, model))
+    if spec["widget"] == "object" and not required:
+        # Decap would insist on an optional link's title and address even when it is left out;
+        # `hubgen check` still says so when only one of them is given
+        spec["collapsed"] = True
+        spec["hint"] += " Give both its title and address, or leave both empty."
+        spec["fields"] = [{**inner, "required": False} for inner in spec["fields"]]
     if name == "audience":
         spec["hint"] = audience_hint(model)
     return spec
@@ -205,7 +211,7 @@ def widget(name: str, annotation: Any, metadata: list[Any], model: type[BaseMode
         (item,) = get_args(annotation)
         item, _ = _unwrap_optional(item)
         at_least = next((m.min_length for m in metadata if isinstance(m, MinLen)), 0)
-        spec: dict[str, Any] = {"widget": "list"}
+        spec: dict[str, Any] = {"widget": "list", "label_singular": _label(_singular(name))}
         if at_least:
             spec["min"] = at_least
         if get_origin(item) is Literal:
@@ -228,7 +234,7 @@ def widget(name: str, annotation: Any, metadata: list[Any], model: type[BaseMode
                 "time_format": "HH:mm", "picker_utc": False}
     if annotation is models.dt.date:
         return {"widget": "datetime", "format": DATE_FORMAT, "date_format": DATE_FORMAT,
-                "time_format": False, "picker_utc": True}
+                "time_format": False}
     if "_markdown" in checks:
         return {"widget": "markdown", "modes": ["raw", "rich_text"], "editor_components": [],
                 "buttons": ["bold", "italic", "link", "heading-three", "quote",
