@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, Literal, get_args, get_origin
 
 import yaml
-from annotated_types import MinLen
+from annotated_types import Le, MinLen
 from pydantic import AfterValidator, BaseModel
 from pydantic.fields import FieldInfo
 
@@ -228,7 +228,8 @@ def widget(name: str, annotation: Any, metadata: list[Any], model: type[BaseMode
         return {"widget": "object", "collapsed": False, "fields": fields(annotation)}
     checks = _validators_in(metadata)
     if annotation is int:
-        return {"widget": "number", "value_type": "int", "min": 1}
+        most = next((m.le for m in metadata if isinstance(m, Le)), None)
+        return {"widget": "number", "value_type": "int", "min": 1, **({"max": most} if most else {})}
     if annotation is models.dt.datetime:
         return {"widget": "datetime", "format": DATETIME_FORMAT, "date_format": DATE_FORMAT,
                 "time_format": "HH:mm", "picker_utc": False}

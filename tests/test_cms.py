@@ -64,6 +64,7 @@ def test_widgets_follow_the_model() -> None:
     assert (starts["widget"], starts["format"]) == ("datetime", "YYYY-MM-DDTHH:mm:ssZ")
     assert starts["picker_utc"] is False
     assert _field(webinar, "duration")["value_type"] == "int"
+    assert (_field(webinar, "duration")["min"], _field(webinar, "duration")["max"]) == (1, 10080)
     assert [f["name"] for f in _field(webinar, "speakers")["fields"]] == ["name", "organisation"]
     assert _field(webinar, "recording")["widget"] == "object"
     event = _collection("events")["fields"]
