@@ -228,16 +228,18 @@ def netlify(project) -> None:
 @main.command()
 @click.argument("site", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--nginx", is_flag=True, required=True, help="Print nginx add_header lines.")
-def headers(site: Path, nginx: bool) -> None:
+@click.option("--path", "prefix", default="/", show_default=True,
+              help="The headers of the files under this path, e.g. /admin/ (the web editor).")
+def headers(site: Path, nginx: bool, prefix: str) -> None:
     """Print a built site's security headers (from its _headers) for nginx."""
-    from hubgen.headers import nginx_snippet, parse_headers_file
+    from hubgen.headers import headers_for, nginx_snippet, parse_headers_file
 
     if not (site / "_headers").is_file():
         _fail(HubError(f"{site}/_headers does not exist: `hubgen headers` reads the headers a build "
                        "wrote; build the site first (`hubgen build`) and give its folder, "
                        "e.g. site/affiliates"))
     rules = parse_headers_file((site / "_headers").read_text(encoding="utf-8"))
-    click.echo(nginx_snippet(rules.get("/*", [])), nl=False)
+    click.echo(nginx_snippet(headers_for(rules, prefix)), nl=False)
 
 
 @main.command()

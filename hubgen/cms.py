@@ -56,6 +56,14 @@ SUMMARY_PATTERN = [rf"^(?![\s\S]*\n[ \t]*\n)[\s\S]{{1,{SUMMARY_MAX}}}$",
 URL_PATTERN = [r"^(https://\S+|mailto:\S+@\S+)$",
                "Starts with https:// (or is a mailto: address), without spaces"]
 LINE_PATTERN = [r"^[^\n]*\S[^\n]*$", "One line of text"]
+# Where a field's description speaks of the YAML file, the form's own words.
+FORM_HINTS = {
+    "themes": "Pick at least one: where the record appears in the hub.",
+    "related": "Other records this one goes with; each lists this one back.",
+    "event": "The event they come from (a new event is listed here once its pull request is merged).",
+    "session": "The title of the event's session they came from, word for word, e.g. Knowledge "
+               "Exchange Hubs (hubgen check says when it matches none).",
+}
 DATE_FORMAT = "YYYY-MM-DD"
 DATETIME_FORMAT = "YYYY-MM-DDTHH:mm:ssZ"  # dayjs: Z is the UTC offset, +01:00
 
@@ -75,7 +83,8 @@ def cms_config(settings: HubSettings | None, env: dict[str, str] | None = None,
         # Required by Decap; the forms offer no upload (see README: an uploaded file would be
         # public on both sites whatever its record's audience), so nothing is ever written here.
         "media_folder": "content/uploads",
-        "show_preview_links": False,
+        "show_preview_links": True,  # the pull request's deploy preview, from its checks
+        "editor": {"preview": False},  # a raw list of values; the deploy preview shows the page
         "slug": SLUG,
         "collections": [
             *(collection(folder, model) for folder, model in RECORD_MODELS.items()),
@@ -165,7 +174,7 @@ def field(name: str, info: FieldInfo, model: type[BaseModel]) -> dict[str, Any]:
     required = info.is_required() and required
     spec: dict[str, Any] = {"name": name, "label": _label(name), "required": required}
     if info.description:
-        spec["hint"] = " ".join(info.description.split())
+        spec["hint"] = FORM_HINTS.get(name, " ".join(info.description.split()))
     spec.update(widget(name, annotation, info.metadata, model))
     if spec["widget"] == "object" and not required:
         # Decap would insist on an optional link's title and address even when it is left out;
@@ -175,6 +184,8 @@ def field(name: str, info: FieldInfo, model: type[BaseModel]) -> dict[str, Any]:
         spec["fields"] = [{**inner, "required": False} for inner in spec["fields"]]
     if name == "audience":
         spec["hint"] = audience_hint(model)
+    if spec.get("time_format"):
+        spec["hint"] += " Enter it in your computer's time zone; it is saved with that UTC offset."
     return spec
 
 
@@ -184,6 +195,9 @@ def audience_hint(model: type[BaseModel]) -> str:
     if parent:
         return (f"public: shown on both sites; affiliates: only on the affiliate site. "
                 f"Leave empty to use {parent} audience.")
+    if model.__name__ == "Takeaway":
+        return ("public: shown on the public site and the affiliate site; affiliates: only on the "
+                "affiliate site. Leave empty to use its event's audience.")
     return ("public: shown on the public site and the affiliate site; affiliates: only on the "
             "affiliate site. Leave empty to use hub.yml's default_audience (affiliates): "
             "the record then stays off the public site.")
@@ -246,6 +260,9 @@ def widget(name: str, annotation: Any, metadata: list[Any], model: type[BaseMode
         return {"widget": "string", "pattern": URL_PATTERN}
     if "_one_line" in checks:
         return {"widget": "string", "pattern": LINE_PATTERN}
+    if "_icon" in checks:
+        return {"widget": "string", "pattern": [models.ICON_RE.pattern,
+                                                "An icon Material bundles, e.g. material/factory"]}
     if "_id" in checks:
         return {"widget": "string", "pattern": [models.ID_PATTERN,
                                                 "Lowercase letters a-z, digits and single hyphens"]}
@@ -358,7 +375,7 @@ def add_editor(project: Project, site: Path, settings: HubSettings | None,
 
 
 # What gives the editor away in a site: its files by name, and text only its files hold.
-_EDITOR_NAME = re.compile(r"(^|/)(\d+\.)?decap-cms\.js$|(^|/)hubgen-cms\.js$")
+_EDITOR_NAME = re.compile(r"(^|/)(\d+\.)?decap-cms\.js$|(^|/)hubgen-cms\.(js|css)$")
 _EDITOR_TEXT = (b"decap-cms", b"cms-config-url", b"local_backend", b"registerEventListener")
 
 

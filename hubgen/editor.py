@@ -96,6 +96,7 @@ def _page_server(files: dict[str, bytes], port: int, backend: str) -> http.serve
 class _EditorHandler(http.server.BaseHTTPRequestHandler):
     TYPES = {".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8",
              ".yml": "text/yaml; charset=utf-8", ".wasm": "application/wasm",
+             ".css": "text/css; charset=utf-8",
              ".txt": "text/plain; charset=utf-8"}
 
     def __init__(self, *args: object, files: dict[str, bytes], headers: list[tuple[str, str]]) -> None:

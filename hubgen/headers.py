@@ -201,6 +201,16 @@ def editor_headers_rule(path: str) -> str:
     return rule_text(path, editor_headers())
 
 
+def headers_for(rules: dict[str, list[tuple[str, str]]], prefix: str) -> list[tuple[str, str]]:
+    """The headers Netlify sends for files under `prefix`: those of every rule that covers it
+    (`/*`, then e.g. `/admin/*`), a later rule's value of a header replacing an earlier one's."""
+    merged: dict[str, str] = {}
+    for path, headers in rules.items():
+        if path == "/*" or (path.endswith("/*") and prefix.startswith(path[:-1])):
+            merged.update(headers)
+    return list(merged.items())
+
+
 def rule_text(path: str, headers: list[tuple[str, str]]) -> str:
     """One rule of a `_headers` file."""
     return f"{path}\n" + "".join(f"  {name}: {value}\n" for name, value in headers)

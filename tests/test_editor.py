@@ -109,6 +109,7 @@ def test_editor_writes_what_check_accepts_on_branches_of_their_own(scratch: Proj
         page.goto(editor.url)
         page.get_by_role("button", name="Login").click()
         page.get_by_role("link", name="Tools").first.wait_for()
+        assert page.get_by_role("button", name="Media").is_hidden()  # no uploads
 
         new_entry(page, editor.url, "tools")
         field(page, "title").fill("Buyer checklist for supplier meetings")

@@ -42,7 +42,7 @@ def replace_once(text: str, old: str, new: str) -> str:
     return text.replace(old, new)
 
 
-def server_conf(port: int, site: Path, htpasswd: Path, snippet: Path) -> str:
+def server_conf(port: int, site: Path, htpasswd: Path, snippet: Path, editor: Path) -> str:
     """The shipped server block with the test's address and paths."""
     text = RECIPE.read_text(encoding="utf-8")
     text, listens = re.subn(r"^(\s*)listen 80;$", rf"\1listen 127.0.0.1:{port};", text, flags=re.M)
@@ -50,6 +50,8 @@ def server_conf(port: int, site: Path, htpasswd: Path, snippet: Path) -> str:
     text = replace_once(text, "root /srv/hub/site/affiliates;", f"root {site};")
     text = replace_once(text, "auth_basic_user_file /etc/nginx/hub-affiliates.htpasswd;",
                         f"auth_basic_user_file {htpasswd};")
+    text = replace_once(text, "include /etc/nginx/snippets/hub-affiliates-editor-headers.conf;",
+                        f"include {editor};")
     return replace_once(text, "include /etc/nginx/snippets/hub-affiliates-headers.conf;",
                         f"include {snippet};")
 
@@ -89,8 +91,12 @@ def nginx(tmp: Path, site: Path) -> Iterator[str]:
     assert result.returncode == 0, result.stderr
     snippet = tmp / "headers.conf"
     snippet.write_text(result.stdout, encoding="utf-8")
+    result = run_hubgen("headers", "--nginx", "--path", "/admin/", str(site))
+    assert result.returncode == 0, result.stderr
+    editor = tmp / "editor-headers.conf"
+    editor.write_text(result.stdout, encoding="utf-8")
     port = free_port()
-    (tmp / "server.conf").write_text(server_conf(port, site, htpasswd, snippet), encoding="utf-8")
+    (tmp / "server.conf").write_text(server_conf(port, site, htpasswd, snippet, editor), encoding="utf-8")
     (tmp / "nginx.conf").write_text(main_conf(tmp, tmp / "server.conf"), encoding="utf-8")
 
     process = subprocess.Popen([NGINX, "-p", str(tmp), "-c", str(tmp / "nginx.conf"),
@@ -186,3 +192,21 @@ def test_nginx_recipe_serves_the_affiliate_site_behind_a_password(built_tiny: Pr
         assert (status, body) == (404, page_404)
 
     assert {200, 401, 404} <= set(checked)
+
+
+def test_nginx_serves_the_web_editor_with_its_own_headers(built_tiny: Project, tmp_path: Path) -> None:
+    site = built_tiny.site_dir("affiliates")
+    rules = parse_headers_file((site / "_headers").read_text(encoding="utf-8"))
+    expected = {**dict(rules["/*"]), **dict(rules["/admin/*"])}
+    assert expected["Content-Security-Policy"] != dict(rules["/*"])["Content-Security-Policy"]
+    with nginx(tmp_path / "nginx", site) as base:
+        for path, file in (("/admin/", "index.html"), ("/admin/decap-cms.js", "decap-cms.js"),
+                           ("/admin/config.yml", "config.yml")):
+            assert get(base + path)[0] == 401, path
+            status, headers, body = get(base + path, USER, PASSWORD)
+            assert (status, body) == (200, (site / "admin" / file).read_bytes()), path
+            for name, value in expected.items():
+                assert headers.get_all(name) == [value], (path, name)
+        # the rest of the site keeps its own policy
+        _, headers, _ = get(base + "/", USER, PASSWORD)
+        assert headers["Content-Security-Policy"] == dict(rules["/*"])["Content-Security-Policy"]

@@ -43,6 +43,18 @@ def test_workflow_checks_builds_scans_and_checks_links_on_every_pull_request() -
     assert "make test" in runs
 
 
+def test_workflow_keeps_the_affiliate_site_for_members_of_a_private_repository() -> None:
+    workflow = yaml.safe_load(WORKFLOW.read_text())
+    steps = [step for job in workflow["jobs"].values() for step in job["steps"]]
+    runs = [step.get("run") for step in steps]
+    [upload] = [step for step in steps if step.get("uses", "").startswith("actions/upload-artifact@")]
+    assert upload["with"]["name"] == "affiliate-site"
+    assert upload["with"]["path"] == "site/affiliates/"
+    assert upload["if"] == "github.event.repository.private"  # an artifact is as open as the repository
+    assert steps.index(upload) > runs.index(".venv/bin/hubgen build --variant all")
+    assert workflow["permissions"] == {"contents": "read"}
+
+
 def test_pre_commit_runs_hubgen_check_on_changed_content(tmp_path: Path) -> None:
     repo = tmp_path / "hub"
     shutil.copytree(FIXTURES / "tiny/content", repo / "content")
