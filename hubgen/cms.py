@@ -55,6 +55,9 @@ SUMMARY_PATTERN = [rf"^(?![\s\S]*\n[ \t]*\n)[\s\S]{{1,{SUMMARY_MAX}}}$",
                    f"One paragraph of at most {SUMMARY_MAX} characters; move the detail into Body"]
 URL_PATTERN = [r"^(https://\S+|mailto:\S+@\S+)$",
                "Starts with https:// (or is a mailto: address), without spaces"]
+# A record's title makes its file name: at least three letters or digits, and not `index`.
+TITLE_PATTERN = [r"^(?![Ii][Nn][Dd][Ee][Xx]\s*$)(?=(?:[^\n]*[A-Za-z0-9\u00C0-\u024F]){3})[^\n]*\S[^\n]*$",
+                 "One line with at least three letters or digits (the file name is made from it)"]
 LINE_PATTERN = [r"^[^\n]*\S[^\n]*$", "One line of text"]
 # Where a field's description speaks of the YAML file, the form's own words.
 FORM_HINTS = {
@@ -127,10 +130,12 @@ def collection(folder: str, model: type[Record]) -> dict[str, Any]:
         "extension": "yml",
         "format": "yml",
         "create": True,
+        "delete": False,  # a deletion would go straight to the main branch, unreviewed
         "slug": SLUGS[folder],
         "summary": "{{title}}",
         "sortable_fields": ["title"],
-        "fields": fields(model, record=True),
+        "fields": [{**f, "pattern": TITLE_PATTERN} if f["name"] == "title" else f
+                   for f in fields(model, record=True)],
     }
 
 
