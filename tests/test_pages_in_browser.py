@@ -161,6 +161,7 @@ def test_on_a_phone_the_filters_sit_behind_one_button(built_tiny: Project, brows
         assert toggle.get_attribute("aria-expanded") == "true"
         page.select_option("select[name=type]", "webinars")
         assert len(visible_titles(page)) == 2
+        assert toggle.inner_text() == "Filter (1 on)"
         page.close()
         wide = browser.new_page(viewport={"width": 1366, "height": 900})
         wide.goto(base + "records/")

@@ -94,6 +94,7 @@
         ? (shown === 1 ? "1 record matches" : shown + " records match") + " (of " + items.length + ")."
         : "Showing all " + items.length + ".";
       empty.hidden = shown !== 0;
+      toggle.textContent = active ? "Filter (" + active + " on)" : "Filter";
     }
 
     function toUrl() {
