@@ -24,14 +24,20 @@ except AttributeError:  # pragma: no cover
 
 MAX_SLIPS = 10  # reported for one file; past that the file needs a closer look anyway
 MAX_TRIES = 600  # re-readings of one file, all slips together: a broken file costs < 1 s
+MAX_READ = 20_000_000  # characters re-read for one file: a long file gets fewer tries (~3 s at most)
 WINDOW = 60  # lines back from where the parser stopped in which the slip is looked for
 
 # `- ` markers, then `key: `, then the value as typed
 _LINE = re.compile(r"^(?P<indent> *)(?P<dashes>(?:- +)*)(?:(?P<key>[A-Za-z_][\w-]*):(?: +|$))?(?P<value>.*)$")
 _FORGOTTEN_COLON = re.compile(r"^(?P<indent> *)(?P<dashes>(?:- +)*)(?P<key>[a-z][a-z_]*)(?P<rest>(?: +.*)?)$")
+_GLUED = re.compile(r"^( *(?:- +)*(?:-(?=[^\s-])|[A-Za-z_][\w-]*:(?=[^\s:/])))")
+_BLOCK_HEADER = re.compile(r"^[|>][-+0-9]*\s*(#.*)?$")  # `|`, `>-`, `|2 # comment`
+_QUOTED = re.compile(r"""^("([^"\\]|\\.)*"|'([^']|'')*')\s*(#.*)?$""")  # one quoted text, nothing after
 CURLY = "\u201c\u201d\u2018\u2019\u201e\u00ab\u00bb"
 SPECIAL = {"*": "a reference to another value", "&": "a name for the value", "!": "a type",
-           "%": "a directive", "@": "nothing (it is reserved)", "`": "nothing (it is reserved)"}
+           "%": "a directive", "@": "nothing (it is reserved)", "`": "nothing (it is reserved)",
+           "]": "the end of a list", "}": "the end of a mapping", ">": "a block of text",
+           "|": "a block of text"}
 
 
 @dataclass(frozen=True)
@@ -50,7 +56,7 @@ def syntax_problems(error: yaml.MarkedYAMLError, text: str, shown: str) -> list[
     the error where no slip explains it."""
     lines = text.split("\n")
     problems: list[Problem] = []
-    budget = [MAX_TRIES]
+    budget = [min(MAX_TRIES, MAX_READ // max(len(text), 1))]
     while len(problems) < MAX_SLIPS:
         fix = _find_slip(error, lines, budget)
         if fix is None:
@@ -129,15 +135,32 @@ def _candidates(lines: list[str], number: int, likely: bool) -> list[_Fix]:
         found.append(_Fix(number, len(head) + 1, head + json.dumps(inner, ensure_ascii=False), field,
                           "curly quotes (\u201c \u201d) are not quotes to YAML; use straight double "
                           "quotes"))
-    elif value and value[0] in SPECIAL:
+    elif value and value[0] in SPECIAL and re.search(r"\w", value[1:]) \
+            and not (value[0] in "|>" and _BLOCK_HEADER.match(value)):
         found.append(_Fix(number, len(head) + 1, head + json.dumps(value, ensure_ascii=False), field,
                           f"text cannot start with `{value[0]}` unless it is in quotes (to YAML "
                           f"`{value[0]}` there means {SPECIAL[value[0]]}); put the whole text in "
                           "straight double quotes"))
+    elif value and value[0] in "\"'" and not _QUOTED.match(value):
+        if value.count(value[0]) == 1:
+            found.append(_Fix(number, len(head) + 1, head + value + value[0], field,
+                              f"the text's opening quote (`{value[0]}`) is never closed; add the "
+                              "closing quote at its end"))
+        else:
+            found.append(_Fix(number, len(head) + 1, head + json.dumps(value, ensure_ascii=False), field,
+                              f"the text starts with a quote (`{value[0]}`) but goes on after the "
+                              "closing one; put the whole text in straight double quotes (a `\\\"` "
+                              "inside them stands for a quote)"))
     elif value and value[0] not in "\"'|>[{" and (": " in value or value.endswith(":")):
         found.append(_Fix(number, len(head) + 1, head + json.dumps(value, ensure_ascii=False), field,
                           'the text has ": " in it, which YAML reads as the start of another field; '
                           "put the whole text in straight double quotes"))
+    glued = _GLUED.match(line)
+    if glued:  # `-Item` or `key:value`
+        fixed = line[: glued.end(1)] + " " + line[glued.end(1):]
+        what = (f"`{glued[1].strip()}` needs a space after its colon" if glued[1].endswith(":")
+                else "a list item needs a space after its `-`")
+        found.append(_Fix(number, glued.end(1) + 1, fixed, field, what))
     colon = _FORGOTTEN_COLON.match(line)
     if colon and (not colon["rest"] or colon["rest"].strip()[:1] not in ":#"):
         rest = colon["rest"].strip()
@@ -202,7 +225,7 @@ def _described(fix: _Fix, fixed_lines: list[str]) -> _Fix:
     """The fix's message in full, with the corrected line to paste."""
     if not fix.message.startswith("indent:"):
         return _Fix(fix.line, fix.column, fix.fixed, fix.field,
-                    f"{fix.message}. Write the line as: `{fix.fixed.strip()}`")
+                    f"{fix.message}. Write the line as: `{fix.fixed.rstrip()}`")
     was = int(fix.message.split(":")[1])
     should = int(fix.message.split(":")[2])
     stripped = fix.fixed.lstrip(" ")

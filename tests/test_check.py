@@ -304,7 +304,9 @@ def test_unclosed_quote_points_at_the_quote(tiny: Project) -> None:
     [found] = problems(tiny)
 
     # Not at the end of the file, where the parser gave up: the editor must find the quote.
-    assert found.split(": YAML syntax error: ")[0] == "content/tools/new-tool.yml:2:10"
+    assert found == ("content/tools/new-tool.yml:2:10: summary: the text's opening quote (`\"`) is "
+                     "never closed; add the closing quote at its end. Write the line as: "
+                     '`summary: "What it does."`')
 
 
 def test_tab_inside_a_block_text_is_text(tiny: Project) -> None:

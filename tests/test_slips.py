@@ -108,11 +108,11 @@ SLIPS = {
     "point starting with *": (
         TOOL, ITEM, starting("**Now** "), 2,
         ["{n}:5: use_for: text cannot start with `*` unless it is in quotes (to YAML `*` there means a "
-         f"reference to another value); {QUOTE}. Write the line as: `- \"**Now** {{item}}\"`"]),
+         f"reference to another value); {QUOTE}. Write the line as: `  - \"**Now** {{item}}\"`"]),
     "point starting with & and a space": (
         TOOL, ITEM, starting("& "), 2,
         ["{n}:5: use_for: text cannot start with `&` unless it is in quotes (to YAML `&` there means a "
-         f"name for the value); {QUOTE}. Write the line as: `- \"& {{item}}\"`"]),
+         f"name for the value); {QUOTE}. Write the line as: `  - \"& {{item}}\"`"]),
     "point starting with &word": (
         TOOL, ITEM, starting("&"), 2,
         ["{n}:5: text cannot start with `&` unless it is in quotes (to YAML `&` there means a name for "
@@ -124,15 +124,15 @@ SLIPS = {
     "point starting with %": (
         TOOL, ITEM, starting("%"), 2,
         ["{n}:5: use_for: text cannot start with `%` unless it is in quotes (to YAML `%` there means a "
-         f"directive); {QUOTE}. Write the line as: `- \"%{{item}}\"`"]),
+         f"directive); {QUOTE}. Write the line as: `  - \"%{{item}}\"`"]),
     "point starting with @": (
         TOOL, ITEM, starting("@"), 2,
         ["{n}:5: use_for: text cannot start with `@` unless it is in quotes (to YAML `@` there means "
-         f"nothing (it is reserved)); {QUOTE}. Write the line as: `- \"@{{item}}\"`"]),
+         f"nothing (it is reserved)); {QUOTE}. Write the line as: `  - \"@{{item}}\"`"]),
     "point starting with a backtick": (
         TOOL, ITEM, starting("`make` "), 2,
         ["{n}:5: use_for: text cannot start with ``` unless it is in quotes (to YAML ``` there means "
-         f"nothing (it is reserved)); {QUOTE}. Write the line as: `- \"`make` {{item}}\"`"]),
+         f"nothing (it is reserved)); {QUOTE}. Write the line as: `  - \"`make` {{item}}\"`"]),
     "block text line indented less than the first": (
         CLAUSE, r"  1\. .*", indent(-2), 0,
         ["{n}:1: wording: this line of the `|` text is indented 0 spaces, less than the text's first "
@@ -157,6 +157,21 @@ SLIPS = {
         TOOL, r"provider: .*", lambda line: line.replace(": ", ": #1 "), 0,
         ["{n}:10: provider: the text after ` #` is a YAML comment and would be dropped; if it belongs "
          'to the value, quote it all: "#1 {value}"']),
+    "text starting with a quoted word": (
+        TOOL, ITEM, starting('"Rapport" is the word: '), 2,
+        ['{n}:5: use_for: the text starts with a quote (`"`) but goes on after the closing one; put '
+         'the whole text in straight double quotes (a `\\"` inside them stands for a quote). Write the '
+         'line as: `  - "\\"Rapport\\" is the word: {item}"`']),
+    "quote never closed": (
+        TOOL, r"provider: .*", lambda line: line.replace(": ", ': "'), 0,
+        ['{n}:11: provider: the text\'s opening quote (`"`) is never closed; add the closing quote at '
+         'its end. Write the line as: `provider: "{value}"`']),
+    "no space after a list item's dash": (
+        TOOL, ITEM, lambda line: line.replace("- ", "-", 1), 2,
+        ["{n}:4: use_for: a list item needs a space after its `-`. Write the line as: `{line}`"]),
+    "no space after a field's colon": (
+        TOOL, r"provider: .*", lambda line: line.replace(": ", ":", 1), 0,
+        ["{n}:10: `provider:` needs a space after its colon. Write the line as: `{line}`"]),
     "unquoted colon in a list item": (
         TOOL, ITEM, colon_point, 2,
         ['{n}:5: use_for[1]: the ": " in this text made YAML read it as a field; put the whole text '
