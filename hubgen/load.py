@@ -17,7 +17,7 @@ from typing import Any
 import yaml
 
 from hubgen.errors import Problem
-from hubgen.slips import SPECIAL, syntax_problems
+from hubgen.slips import LINE_BREAK, SPECIAL, syntax_problems
 
 MAX_BYTES = 1_000_000
 MAX_DEPTH = 20  # nesting of lists and mappings: a record needs 4; a thousand exhausts Python's stack
@@ -178,8 +178,8 @@ class _Builder:
             self.parser.dispose()
 
     def source(self) -> list[str]:
-        if self.lines is None:
-            self.lines = self.text.splitlines()
+        if self.lines is None:  # split where YAML's line numbers break, not at a form feed
+            self.lines = LINE_BREAK.split(self.text)
         return self.lines
 
     def check(self, event: Any) -> None:

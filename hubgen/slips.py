@@ -9,9 +9,12 @@ search goes on in the corrected text, so several slips in one file are reported 
 
 from __future__ import annotations
 
+import functools
 import json
 import re
+import typing
 from dataclasses import dataclass
+from typing import Any
 
 import yaml
 
@@ -22,6 +25,7 @@ try:  # libyaml's parser when PyYAML was built with it (the wheels are)
 except AttributeError:  # pragma: no cover
     _Parser = yaml.SafeLoader
 
+LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")  # YAML's line breaks: its line numbers count them
 MAX_SLIPS = 10  # reported for one file; past that the file needs a closer look anyway
 MAX_TRIES = 600  # re-readings of one file, all slips together: a broken file costs < 1 s
 MAX_READ = 20_000_000  # characters re-read for one file: a long file gets fewer tries (~3 s at most)
@@ -54,7 +58,7 @@ class _Fix:
 def syntax_problems(error: yaml.MarkedYAMLError, text: str, shown: str) -> list[Problem]:
     """The slips that explain `error`, each with its corrected line; a plain description of
     the error where no slip explains it."""
-    lines = text.split("\n")
+    lines = LINE_BREAK.split(text)
     problems: list[Problem] = []
     budget = [min(MAX_TRIES, MAX_READ // max(len(text), 1))]
     while len(problems) < MAX_SLIPS:
@@ -162,7 +166,7 @@ def _candidates(lines: list[str], number: int, likely: bool) -> list[_Fix]:
                 else "a list item needs a space after its `-`")
         found.append(_Fix(number, glued.end(1) + 1, fixed, field, what))
     colon = _FORGOTTEN_COLON.match(line)
-    if colon and (not colon["rest"] or colon["rest"].strip()[:1] not in ":#"):
+    if colon and colon["key"] in field_names() and colon["rest"].strip()[:1] not in (":", "#"):
         rest = colon["rest"].strip()
         fixed = f"{colon['indent']}{colon['dashes']}{colon['key']}:" + (f" {rest}" if rest else "")
         found.append(_Fix(number, len(colon["indent"]) + len(colon["dashes"]) + len(colon["key"]) + 1,
@@ -175,6 +179,30 @@ def _candidates(lines: list[str], number: int, likely: bool) -> list[_Fix]:
         if other != indent:
             found.append(_Fix(number, 1, " " * other + line.lstrip(" "), field, f"indent:{indent}:{other}"))
     return found
+
+
+@functools.cache
+def field_names() -> frozenset[str]:
+    """Every field name of the content model: a line starting with one of them and no colon
+    has lost its colon (a line of text starting with `the` has not)."""
+    from pydantic import BaseModel
+
+    from hubgen.models import RECORD_MODELS, HubSettings, Theme
+
+    names: set[str] = set()
+    todo: list[Any] = [*RECORD_MODELS.values(), HubSettings, Theme]
+    while todo:
+        model = todo.pop()
+        for name, info in model.model_fields.items():
+            names.add(name)
+            todo += [arg for arg in _types(info.annotation)
+                     if isinstance(arg, type) and issubclass(arg, BaseModel)]
+    return frozenset(names)
+
+
+def _types(annotation: Any) -> list[Any]:
+    args = typing.get_args(annotation)
+    return [annotation, *(inner for arg in args for inner in _types(arg))]
 
 
 def _nearby_indents(lines: list[str], number: int) -> tuple[list[int], list[int]]:
@@ -233,7 +261,7 @@ def _described(fix: _Fix, fixed_lines: list[str]) -> _Fix:
     block = _block_at(fixed_lines, fix.line)
     if block:
         indicator, start = block
-        first = next(n for n in range(start + 1, len(fixed_lines)) if fixed_lines[n].strip())
+        first = next((n for n in range(start + 1, len(fixed_lines)) if fixed_lines[n].strip()), fix.line)
         owner = _LINE.match(fixed_lines[start])
         field = owner["key"] or field if owner else field
         if first != fix.line:  # the text's indentation is its first line's
