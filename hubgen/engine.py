@@ -31,7 +31,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -239,10 +239,13 @@ class LivePreview:
         raise NotImplementedError
 
 
-def live_preview(engine: Engine, config: Path, port: int) -> LivePreview:
+def live_preview(engine: Engine, config: Path, port: int, *,
+                 wrap: Callable[[type], type] | None = None) -> LivePreview:
+    """`wrap` (for hubgen serve's problem banner) extends the live-reload server's class, where
+    the engine's server runs in this process (Zensical's own serve has none to extend)."""
     if engine.name == "zensical":
         return _ZensicalPreview(config, port)
-    return _InProcess(engine, config, port)
+    return _InProcess(engine, config, port, wrap)
 
 
 class _InProcess(LivePreview):
@@ -252,7 +255,7 @@ class _InProcess(LivePreview):
     server watches one small folder whose file hubgen touches after each regeneration, rather
     than poll every file of `docs/`."""
 
-    def __init__(self, engine: Engine, config: Path, port: int):
+    def __init__(self, engine: Engine, config: Path, port: int, wrap: Callable[[type], type] | None = None):
         if engine.name == "properdocs":
             importlib.import_module("properdocs.replacement")  # Material's `mkdocs.*` imports: ProperDocs
         self.api = engine.name
@@ -269,8 +272,9 @@ class _InProcess(LivePreview):
         except (click.ClickException, jinja2.TemplateError) as error:  # the engine's, or a theme override's
             shown = f"{config.parent.parent.name}/{config.parent.name}/{config.name}"  # build/<variant>/...
             raise HubError(f"{shown}: {engine.name}: {error}") from None
-        self.server = livereload.LiveReloadServer(builder=self.build, host="127.0.0.1", port=port,
-                                                  root=self.site_dir, polling_interval=0.02)
+        server_class = wrap(livereload.LiveReloadServer) if wrap else livereload.LiveReloadServer
+        self.server = server_class(builder=self.build, host="127.0.0.1", port=port,
+                                   root=self.site_dir, polling_interval=0.02)
         self.server.build_delay = 0.01  # hubgen touches the trigger once, after writing everything
         self.server.watch(str(self.trigger_dir))
 

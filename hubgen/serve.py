@@ -6,6 +6,10 @@ records, event or series. Templates, mkdocs.yml, hub.yml or themes.yml regenerat
 The engine then does a dirty build, which renders only the pages whose Markdown changed, with
 its config and theme kept from one build to the next. A preview is for looking: `hubgen build`
 does the full build (and the scan) before anything is published.
+
+For the editor: the address is printed at start; a save that breaks a file is reported once (in
+the terminal, and at the top of every previewed page until a save fixes it), and the engine's
+own messages, which an editor cannot act on, are kept out.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -39,7 +44,7 @@ from hubgen.validate import (
 )
 from hubgen.write import write_files, write_tree
 
-DEBOUNCE = 0.02
+DEBOUNCE = 0.05  # an editor's save can be several writes (truncate, write): one report for them
 FOLLOW_UP = 0.5  # seconds after an edit's own pages are written before the pages citing it
 
 
@@ -62,6 +67,12 @@ class Preview:
     shared: dict[Path, tuple[int, int] | None] = field(default_factory=dict)
     on_written: Callable[[list[str]], None] = lambda files: None  # tells the server they are written
     deferred: set[str] = field(default_factory=set)  # pages citing the last edit, still to write
+    warnings: list[Problem] = field(default_factory=list)  # of the files the last refresh read
+
+    def state(self) -> tuple[Any, ...]:
+        """What the files look like now: when it has not changed, neither have its problems."""
+        return tuple(sorted(self._shared_stamps().items())), tuple(sorted(self._record_files().items()))
+
 
     def _shared_stamps(self) -> dict[Path, tuple[int, int] | None]:
         """Files whose change means regenerating everything."""
@@ -126,6 +137,7 @@ class Preview:
             if entry is not None and entry.doc is not None:
                 problems += check_references(entry, theme_ids, known)
         problems += _pointer_problems(self.project, records, changed)
+        self.warnings = [p for p in problems if p.is_warning]
         problems = [p for p in problems if not p.is_warning]
         if problems:
             raise HubError(problems)
@@ -167,16 +179,45 @@ class Preview:
         return written
 
 
+class Report:
+    """The problems that keep the preview from updating, for the terminal (once per save) and
+    for the browser, whose pages ask for them (`/.hubgen/problems`) and show them on the page."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.version = 0
+        self.changed = threading.Condition()
+
+    def set(self, lines: list[str]) -> None:
+        with self.changed:
+            if lines != self.lines:
+                self.lines, self.version = lines, self.version + 1
+                self.changed.notify_all()
+
+    def wait(self, since: int, timeout: float) -> tuple[int, list[str]]:
+        """The problems once they differ from version `since` (or after `timeout` seconds)."""
+        with self.changed:
+            self.changed.wait_for(lambda: self.version != since, timeout=timeout)
+            return self.version, list(self.lines)
+
+
+# Only a change to a file means an edit: reading one (hubgen's own reading of a broken file
+# included) gives `opened` and `closed_no_write` events, which must not start a new check.
+EDITS = frozenset({"created", "modified", "deleted", "moved", "closed"})
+
+
 class _Watcher:
     """Regenerates (debounced) whenever content/, templates/ or mkdocs.yml change."""
 
-    def __init__(self, preview: Preview):
+    def __init__(self, preview: Preview, report: Report):
         self.preview = preview
+        self.report = report
         self.pending = threading.Event()
+        self.failed: tuple[Any, ...] | None = None  # the files as they were when the check failed
 
     def dispatch(self, event: object) -> None:
         path = str(getattr(event, "src_path", ""))
-        if "/." not in path and not path.endswith("~"):
+        if getattr(event, "event_type", "modified") in EDITS and "/." not in path and not path.endswith("~"):
             self.pending.set()
 
     def loop(self) -> None:
@@ -186,29 +227,128 @@ class _Watcher:
                 continue
             time.sleep(DEBOUNCE)
             self.pending.clear()
-            try:
-                changed = self.preview.refresh()
-            except HubError as error:
-                for line in error.lines():
-                    click.echo(line, err=True)
-                click.echo("hubgen: preview keeps the last good version until this is fixed", err=True)
-                continue
-            if changed:
-                click.echo(f"hubgen: regenerated {len(changed)} file(s)", err=True)
+            self.run_once()
+
+    def run_once(self) -> None:
+        state = self.preview.state()
+        if state == self.failed:
+            return  # nothing saved since the problems were reported
+        try:
+            changed = self.preview.refresh()
+        except HubError as error:
+            self.failed = state
+            for line in error.lines():
+                click.echo(line, err=True)
+            click.echo("hubgen: the preview shows the last version that worked until this is fixed",
+                       err=True)
+            self.report.set(error.lines())
+            return
+        self.failed = None
+        for warning in self.preview.warnings:
+            click.echo(str(warning), err=True)
+        self.report.set([])
+        if changed:
+            click.echo(f"hubgen: regenerated {len(changed)} file(s)", err=True)
+
+
+# Shown on every previewed page: asks the preview for its problems (answered as soon as they
+# change) and shows them at the top of the page, or takes them away once fixed. Text only, never
+# HTML: a problem quotes what the editor wrote.
+BANNER_SCRIPT = """
+(function () {
+  var since = -1;
+  function show(problems) {
+    var box = document.getElementById("hubgen-problems");
+    if (!problems.length) { if (box) { box.remove(); } return; }
+    if (!box) {
+      box = document.createElement("div");
+      box.id = "hubgen-problems";
+      box.setAttribute("role", "alert");
+      box.style.cssText = "position:fixed;top:0;left:0;right:0;z-index:100000;max-height:60vh;" +
+        "overflow:auto;padding:12px 16px;background:#8b0000;color:#fff;" +
+        "font:15px/1.45 -apple-system,'Segoe UI',Roboto,Arial,'DejaVu Sans',sans-serif;" +
+        "box-shadow:0 2px 8px rgba(0,0,0,.4)";
+      document.body.appendChild(box);
+    }
+    box.textContent = "";
+    var title = document.createElement("strong");
+    title.textContent = "This preview is out of date: hubgen cannot read your last change. " +
+      "Fix it and save; this page then updates by itself.";
+    var list = document.createElement("ul");
+    list.style.cssText = "margin:8px 0 0;padding-left:20px;font-family:ui-monospace,monospace;" +
+      "font-size:13px;white-space:pre-wrap;overflow-wrap:anywhere";
+    problems.forEach(function (line) {
+      var item = document.createElement("li");
+      item.textContent = line;
+      list.appendChild(item);
+    });
+    box.appendChild(title);
+    box.appendChild(list);
+  }
+  function ask() {
+    fetch("/.hubgen/problems?since=" + since, {cache: "no-store"})
+      .then(function (answer) { return answer.json(); })
+      .then(function (state) { since = state.version; show(state.problems); ask(); })
+      .catch(function () { setTimeout(ask, 3000); });
+  }
+  ask();
+})();
+"""
+PROBLEMS_PATH = "/.hubgen/problems"
+
+
+def _with_banner(report: Report) -> Callable[[type], type]:
+    """The engine's live-reload server made to also show the problems of the last save on its
+    pages (see BANNER_SCRIPT)."""
+    import json
+    import urllib.parse
+
+    def wrap(server_class: type) -> type:
+        class PreviewServer(server_class):  # type: ignore[misc, valid-type]
+            def _serve_request(self, environ: dict[str, Any], start_response: Any) -> Any:
+                if environ["PATH_INFO"] != PROBLEMS_PATH:
+                    return super()._serve_request(environ, start_response)
+                query = urllib.parse.parse_qs(environ.get("QUERY_STRING", ""))
+                try:
+                    since = int(query.get("since", ["-1"])[0])
+                except ValueError:
+                    since = -1
+                version, lines = report.wait(since, timeout=20.0)
+                body = json.dumps({"version": version, "problems": lines}).encode()
+                start_response("200 OK", [("Content-Type", "application/json"), ("Cache-Control", "no-store"),
+                                          ("Content-Length", str(len(body)))])
+                return [body]
+
+            def _inject_js_into_html(self, content: bytes, epoch: int) -> bytes:
+                content = super()._inject_js_into_html(content, epoch)
+                end = content.rfind(b"</body>")
+                end = end if end >= 0 else len(content)
+                return content[:end] + b"<script>" + BANNER_SCRIPT.encode() + b"</script>" + content[end:]
+
+        return PreviewServer
+
+    return wrap
 
 
 def serve(project: Project, variant: Variant, port: int, engine: str | None = None) -> None:
     """Serve the variant on 127.0.0.1:port with live reload until interrupted."""
+    import logging
+
     from watchdog.observers import Observer
 
     from hubgen.engine import engine_named, live_preview
 
     chosen = engine_named(engine)
+    # The engine's own messages (a "dirty" build on every save, its timings) are nothing an
+    # editor can act on: hubgen reports what is wrong with the content itself.
+    for name in ("mkdocs", "properdocs"):
+        logging.getLogger(name).setLevel(logging.ERROR)
     preview = Preview(project, variant)
     preview.full()
-    server = live_preview(chosen, project.build_dir(variant) / "mkdocs.yml", port)
+    report = Report()
+    server = live_preview(chosen, project.build_dir(variant) / "mkdocs.yml", port, wrap=_with_banner(report))
     preview.on_written = server.written
-    watcher = _Watcher(preview)
+    watcher = _Watcher(preview, report)
     observer = Observer()
     for path in (project.content, project.templates):
         if path.is_dir():
@@ -216,6 +356,10 @@ def serve(project: Project, variant: Variant, port: int, engine: str | None = No
     observer.schedule(watcher, str(project.root), recursive=False)  # mkdocs.yml
     observer.start()
     threading.Thread(target=watcher.loop, daemon=True).start()
+    site = "public site (what anyone will see)" if variant == "public" else "affiliate site"
+    click.echo(f"hubgen: previewing the {site} at http://127.0.0.1:{port}/\n"
+               "hubgen: it updates each time you save a file; problems show here and on the page. "
+               "Press Ctrl+C to stop.")
     try:
         server.serve()
     finally:

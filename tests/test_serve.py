@@ -99,3 +99,79 @@ def test_zensical_preview_follows_an_edit(tiny: Project) -> None:
             except OSError:
                 assert time.monotonic() < deadline, "zensical serve outlived hubgen serve"
         time.sleep(0.2)
+
+
+@pytest.fixture
+def editor_server(tiny: Project, tmp_path) -> Iterator[tuple[str, object, object]]:
+    """`hubgen serve --variant public` as an editor starts it; yields its address and the files
+    its output and its messages go to."""
+    port = free_port()
+    out, err = tmp_path / "stdout.txt", tmp_path / "stderr.txt"
+    with out.open("w") as stdout, err.open("w") as stderr:
+        process = subprocess.Popen([sys.executable, "-m", "hubgen", "--project", str(tiny.root), "serve",
+                                    "--variant", "public", "--port", str(port)],
+                                   stdout=stdout, stderr=stderr, env={**os.environ})
+        try:
+            yield f"http://127.0.0.1:{port}/", out, err
+        finally:
+            stop(process)
+
+
+def test_an_editor_sees_a_slip_once_per_save_and_on_the_page_until_it_is_fixed(
+        tiny: Project, editor_server: tuple[str, object, object]) -> None:
+    from tests.browser import chromium
+
+    address, out, err = editor_server
+    page_url = address + "tools/qa-tool/"
+    wait_for(page_url, "Supplier Q&amp;A tool")
+    assert out.read_text().splitlines()[0] == (
+        f"hubgen: previewing the public site (what anyone will see) at {address}")
+    record = tiny.content / "tools/qa-tool.yml"
+    good = record.read_text()
+    problem = ('content/tools/qa-tool.yml:1:8: title: the text has ": " in it, which YAML reads as the '
+               "start of another field; put the whole text in straight double quotes. Write the line "
+               'as: `title: "Supplier Q&A: the tool"`')
+    with chromium() as browser:
+        page = browser.new_page()
+        page.goto(page_url)
+        assert page.locator("#hubgen-problems").count() == 0
+
+        record.write_text(good.replace("title: Supplier Q&A tool", "title: Supplier Q&A: the tool"))
+
+        banner = page.locator("#hubgen-problems")
+        banner.wait_for(timeout=TIMEOUT * 1000)
+        assert banner.get_attribute("role") == "alert"
+        assert banner.locator("li").all_inner_texts() == [problem]
+        assert "Supplier Q&A tool" in page.locator("h1").inner_text()  # the last good version
+        time.sleep(2)  # reading the broken file again is no new save: no new report
+        assert err.read_text().count(problem) == 1
+        record.write_text(record.read_text())  # saved again, still broken: reported again, once
+        deadline = time.monotonic() + TIMEOUT
+        while err.read_text().count(problem) < 2 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        time.sleep(1)
+        assert err.read_text().count(problem) == 2
+
+        record.write_text(good.replace("title: Supplier Q&A tool", 'title: "Supplier Q&A: the tool"'))
+
+        page.wait_for_function("document.querySelector('h1') && "
+                               "document.querySelector('h1').innerText.includes('Supplier Q&A: the tool')",
+                               timeout=TIMEOUT * 1000)
+        assert page.locator("#hubgen-problems").count() == 0
+    messages = err.read_text()
+    assert messages.count(problem) == 2
+    assert "dirty" not in messages.lower()  # the engine's own warnings stay out of the editor's way
+    assert "WARNING" not in messages and "Traceback" not in messages
+
+
+def test_the_public_preview_shows_what_the_public_site_shows(built_tiny: Project, server: str) -> None:
+    import re
+
+    def article(html: str) -> str:
+        return re.search(r"<article.*?</article>", html, re.S)[0]
+
+    for page in ("tools/qa-tool/", "events/tiny-event/", "clauses/"):
+        built = (built_tiny.site_dir("public") / page / "index.html").read_text()
+        assert article(wait_for(server + page, "</article>")) == article(built), page
+    with pytest.raises(OSError):  # an affiliate-only record has no page there at all
+        fetch(server + "tools/secret-tool/")
