@@ -243,6 +243,13 @@ class _Watcher:
                        err=True)
             self.report.set(error.lines())
             return
+        except Exception as error:  # a bug in hubgen: say so, and keep previewing the next save
+            self.failed = state
+            line = (f"hubgen: could not update the preview ({type(error).__name__}: {error}); "
+                    "this is a bug in hubgen")
+            click.echo(line, err=True)
+            self.report.set([line])
+            return
         self.failed = None
         for warning in self.preview.warnings:
             click.echo(str(warning), err=True)
