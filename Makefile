@@ -13,7 +13,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 setup: $(VENV)/.runtime  ## only the Python set-up (.venv with the pinned dependencies)
 
-site: $(VENV)/.runtime  ## set up and build both variants of content/ into site/
+site: $(VENV)/.runtime node_modules/.installed  ## set up (Python packages; npm packages for the web editor) and build both variants into site/
 	$(HUBGEN) build --variant $(VARIANT)
 
 test: $(VENV)/.dev $(CHROMIUM) $(NGINX) node_modules/.installed  ## set up, lint, then run every test
