@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import subprocess
 import traceback
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -73,3 +74,15 @@ def _result(process: Any, receiver: Any) -> Any:
     if kind == "crash":
         raise RuntimeError(f"in a hubgen child process:\n{value}")
     return value
+
+
+def end_process(process: subprocess.Popen, grace: float = 10) -> None:
+    """Ask a server process to stop, and kill it if it has not within `grace` seconds."""
+    if process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()

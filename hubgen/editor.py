@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from hubgen.child import end_process
 from hubgen.cms import cms_config, dist_dir, editor_files, render_config
 from hubgen.errors import HubError
 from hubgen.headers import editor_headers, security_headers
@@ -77,12 +78,7 @@ def running_editor(project: Project, port: int = 8300, backend_port: int = 8081,
     finally:
         page.shutdown()
         page.server_close()
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        end_process(process)
 
 
 def _page_server(files: dict[str, bytes], port: int, backend: str) -> http.server.ThreadingHTTPServer:

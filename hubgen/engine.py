@@ -40,6 +40,7 @@ from typing import IO, Any
 import click
 import jinja2
 
+from hubgen.child import end_process
 from hubgen.errors import HubError, Problem
 
 ENGINE_VAR = "HUBGEN_ENGINE"
@@ -337,13 +338,7 @@ class _ZensicalPreview(LivePreview):
         except KeyboardInterrupt:
             pass
         finally:
-            if self.process.poll() is None:
-                self.process.terminate()
-                try:
-                    self.process.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    self.process.kill()
-                    self.process.wait()
+            end_process(self.process)
 
 
 def clean_stale(site_root: Path, project_dirs: list[Path]) -> list[Path]:

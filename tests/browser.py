@@ -13,6 +13,8 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
+from hubgen.child import end_process
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run"]
@@ -31,12 +33,7 @@ def fetch(url: str, timeout: float = 10) -> str:
 
 def stop(process: subprocess.Popen) -> None:
     """Terminate a server process, killing it if it does not stop within 10 seconds."""
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
+    end_process(process)
     for stream in (process.stdout, process.stderr):
         if stream:
             stream.close()
