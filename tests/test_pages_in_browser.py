@@ -23,7 +23,8 @@ TINY_PAGES = ["", "records/", "themes/", "themes/disclosures/", "tools/", "tools
 SHIPPED_PAGES = ["", "records/", "events/2022-11-affiliate-exchange-barcelona/",
                  "takeaways/supplier-engagement-strategies/", "clauses/evidence-and-remedy/",
                  "tools/supplier-engagement-qa/", "webinars/ddpp-webinar-2/", "themes/disclosures/",
-                 "webinars/series/delivering-due-diligence-in-public-procurement/", "themes/"]
+                 "webinars/series/delivering-due-diligence-in-public-procurement/", "themes/",
+                 "search/?q=disclosure"]
 
 
 @pytest.fixture(scope="module")
@@ -271,24 +272,47 @@ def axe_violations(page: object) -> list[str]:
     return found
 
 
+# Desktop, and a phone (390 px: Material's drawer replaces the tabs, the filters sit behind a button).
+WIDTHS = {"desktop": {"width": 1366, "height": 900}, "phone": {"width": 390, "height": 844}}
+
+
+def axe_problems(browser: object, base: str, paths: list[str],
+                viewport: dict[str, int]) -> dict[str, list[str]]:
+    """axe-core's WCAG 2.1 A/AA violations of each page at one width; on a phone also with the
+    navigation drawer and the filter panel open, which are hidden (so unchecked) otherwise."""
+    problems = {}
+    page = browser.new_page(viewport=viewport)
+    for path in paths:
+        page.goto(base + path)
+        if path.startswith("search/"):
+            page.wait_for_selector(".hub-results li")
+        if found := axe_violations(page):
+            problems[path] = found
+        # the drawer is the same on every page: opened on the home page and on the listings
+        if viewport["width"] < 600 and (path == "" or page.locator(".hub-filter-toggle").is_visible()):
+            opened = ["drawer open"]
+            if page.locator(".hub-filter-toggle").is_visible():
+                page.click(".hub-filter-toggle")
+                opened.append("filters open")
+            page.click("label.md-header__button[for=__drawer]")
+            page.wait_for_function("() => document.getElementById('__drawer').checked")
+            if found := axe_violations(page):
+                problems[f"{path} ({', '.join(opened)})"] = found
+    page.close()
+    return problems
+
+
+@pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("variant", ["public", "affiliates"])
 def test_axe_finds_no_wcag_21_aa_violation_on_any_page_type(built_tiny: Project, built_shipped: Project,
-                                                             browser: object, variant: str) -> None:
+                                                             browser: object, variant: str,
+                                                             width: str) -> None:
     assert AXE.is_file(), "node_modules is missing: run `make test`, which installs it"
     problems = {}
-    for project, pages in ((built_tiny, TINY_PAGES), (built_shipped, SHIPPED_PAGES)):
+    for name, project, pages in (("tiny", built_tiny, TINY_PAGES), ("shipped", built_shipped, SHIPPED_PAGES)):
         with serve_dir(project.site_dir(variant)) as base:
-            page = browser.new_page()
-            for path in pages:
-                page.goto(base + path)
-                found = axe_violations(page)
-                if found:
-                    problems[path] = found
-            # a filtered listing too
-            page.goto(base + "records/?type=clauses")
-            if found := axe_violations(page):
-                problems["records/?type=clauses"] = found
-            page.close()
+            found = axe_problems(browser, base, [*pages, "records/?type=clauses"], WIDTHS[width])
+            problems |= {f"{name}: {path}": v for path, v in found.items()}
     assert problems == {}
 
 
