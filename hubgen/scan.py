@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 import cbor2
-from ahocorasick_rs import BytesAhoCorasick
+from ahocorasick_rs import BytesAhoCorasick, Implementation
 
 from hubgen.errors import Problem
 from hubgen.load import field_name
@@ -49,7 +49,10 @@ _BLOCK = (rb"(?:address|article|aside|audio|blockquote|body|br|button|canvas|cap
 # nor a line break: distinct lines of many files come in no set order, and the text of one must
 # never vanish into a tag opened on another; a tag written over lines leaves its words as text)
 _BLOCK_TAG = re.compile(rb"</?" + _BLOCK + rb"[^<>\x00\n]*>", re.I)
-_TAG = re.compile(rb"<[^<>\x00\n]*>")
+# a `<` opens a tag only before a letter, `/`, `!` or `?`, as a browser reads it: `1 < 2` is text
+_TAG = re.compile(rb"<[a-zA-Z/!?][^<>\x00\n]*>")
+# a line break a reader does not see: any but one before a block element's tag (see `_runs`)
+_SOFT_BREAK = re.compile(rb"\r?\n(?![ \t]*</?" + _BLOCK + rb")", re.I)
 # html.unescape's own pattern, on bytes (a named reference is ASCII)
 _REFERENCE = re.compile(rb"&(?:#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[^\t\n\f <&#;\x00\x80-\xff]{1,32};?)")
 _NON_ASCII = re.compile(rb"[\x80-\xff]+")
@@ -124,25 +127,30 @@ _NON_ASCII_IN_WORDS = _by_matched_bytes(_non_ascii_in_words)
 
 
 def _readable(data: bytes) -> bytes:
-    """The text a reader sees in HTML (or plain text): comments opened, inline tags gone, any
-    other tag a line break, references resolved, non-ASCII casefolded, any non-word character
-    outside ASCII a space. Bytes throughout: each step is one pass in C over the whole text."""
+    """The text a reader sees in HTML: comments opened, inline tags gone, any other tag a line
+    break, references resolved, then as `_seen`. Bytes throughout: each step is one pass in C
+    over the whole text."""
     data = data.replace(b"<!--", b" ").replace(b"-->", b" ")
-    data = _REFERENCE.sub(_IN_WORDS, _TAG.sub(b"", _BLOCK_TAG.sub(b"\n", data)))
-    if data.isascii():
-        return data
+    return _seen(_REFERENCE.sub(_IN_WORDS, _TAG.sub(b"", _BLOCK_TAG.sub(b"\n", data))))
+
+
+def _seen(text: bytes) -> bytes:
+    """Plain text as a reader sees it: non-ASCII casefolded, what is not seen dropped, look-alike
+    letters read as the letter (see `_word_chars`), any non-word character outside ASCII a space."""
+    if text.isascii():
+        return text
     # line by line: looking for non-ASCII bytes costs more than skipping an ASCII line
     return b"\n".join(line if line.isascii() else _NON_ASCII.sub(_NON_ASCII_IN_WORDS, line)
-                      for line in data.split(b"\n"))
+                      for line in text.split(b"\n"))
 
 
-def words(data: bytes) -> bytes:
-    """Readable text reduced to its words, lowercase, single-spaced, every line padded with
-    spaces: a needle (` a few words `) matches whole words only, and never across a line,
-    where words that merely stand next to each other on a page (a title, then the next item's
-    summary) must not make a phrase."""
-    spaced = b" " + _readable(data).translate(_WORD_BYTES).replace(b"\n", b" \n ") + b" "
-    return _SPACES.sub(b" ", spaced)
+def words(data: bytes, markup: bool = True) -> bytes:
+    """Readable text (HTML, or plain text if not `markup`) reduced to its words, lowercase,
+    single-spaced, every line padded with spaces: a needle (` a few words `) matches whole
+    words only, and never across a line, where words that merely stand next to each other on
+    a page (a title, then the next item's summary) must not make a phrase."""
+    readable = _readable(data) if markup else _seen(data)
+    return _SPACES.sub(b" ", b" " + readable.translate(_WORD_BYTES).replace(b"\n", b" \n ") + b" ")
 
 
 def lowered(data: bytes) -> bytes:
@@ -353,7 +361,11 @@ class _Group:
     raw: bool = False
 
     def __post_init__(self) -> None:
-        self.automaton = BytesAhoCorasick([n.text.encode() for n in self.needles]) if self.needles else None
+        # contiguous: for a hundred thousand needles the library's default (a noncontiguous
+        # automaton) reads text ten times slower, for a sixth less memory
+        self.automaton = (BytesAhoCorasick([n.text.encode() for n in self.needles],
+                                           implementation=Implementation.ContiguousNFA)
+                          if self.needles else None)
 
     def _indexes(self, raw: bytes, readable: bytes) -> list[tuple[int, int, int]]:
         haystack = raw if self.raw else readable
@@ -387,6 +399,8 @@ def _public_text(public: Hub) -> bytes:
         texts += card_phrases(entry, theme_titles, event.record.ends if event else None)
         texts += _strings(_dump(entry.record))
     texts += [html.escape(text, quote=False) for text in texts if "<" in text or "&" in text]
+    # a text written over lines is also said as one line, as a page shows a paragraph
+    texts += [text.replace("\n", " ") for text in texts if "\n" in text]
     return "\n".join(texts).encode()  # a line each: no phrase runs from one text into the next
 
 
@@ -442,9 +456,11 @@ def _outputs(site: Path) -> list[tuple[str, str]]:
 
 
 def _file_text(name: str, path: str, read: Callable[[str, bytes], Any] | None = None) -> bytes:
-    """An output file's bytes: gzip opened, JSON reduced to its strings (one per line), and
-    the blocks of the HTML in those strings (`</p> <p>`) on lines of their own, as on a page;
-    the search index's files opened (see `_pagefind_text`)."""
+    """An output file's text, a run of text a line, as a reader sees it: an HTML page's
+    paragraphs each on one line (see `_runs`); a calendar's folded lines unfolded and its
+    escapes read; gzip opened; JSON reduced to its strings (one per line), and the blocks of
+    the HTML in those strings (`</p> <p>`) on lines of their own, as on a page; the search
+    index's files opened (see `_pagefind_text`)."""
     with open(path, "rb") as handle:
         data = handle.read()
     if read is not None:
@@ -454,11 +470,35 @@ def _file_text(name: str, path: str, read: Callable[[str, bytes], Any] | None = 
             data = gzip.decompress(data)
     if name.endswith(PAGEFIND_FILES):
         return _pagefind_text(name, data)
-    if name.endswith((".json", ".json.gz")):
+    kind = name.removesuffix(".gz").rpartition(".")[2]
+    if kind in ("html", "htm", "xml", "svg"):
+        return _runs(data)
+    if kind == "ics":
+        return _ICS_ESCAPE.sub(_ICS_CHARACTER, _ICS_FOLD.sub(b"", data))
+    if kind == "json":
         with contextlib.suppress(ValueError):
-            data = "\n".join(_strings(json.loads(data))).encode("utf-8", "replace")
+            data = _lines(s.replace("\n", " ") for s in _strings(json.loads(data)))
         data = data.replace(b"> <", b">\n<")
     return data
+
+
+def _runs(page: bytes) -> bytes:
+    """An HTML page with each run of text a reader sees on one line: inside its `<article>`,
+    where every editor's text is, a line break is a space unless a block element's tag follows
+    it, so a paragraph written over two lines is read whole. The rest (the theme's header,
+    navigation and footer, a tag a line, shared by every page) keeps its lines, each read once
+    for the whole site; its line breaks stand only between tags."""
+    start, end = page.find(b"<article"), page.rfind(b"</article>")
+    if start < 0 or end < start:
+        return _SOFT_BREAK.sub(b" ", page)
+    return page[:start] + _SOFT_BREAK.sub(b" ", page[start:end]) + page[end:]
+
+
+# A calendar (RFC 5545) folds its lines at 75 bytes, a line break and a space inside a word
+# perhaps, and writes a line break, a comma and a semicolon in its text as `\n`, `\,`, `\;`.
+_ICS_FOLD = re.compile(rb"\r?\n[ \t]")
+_ICS_ESCAPE = re.compile(rb"\\([\\;,nN])")
+_ICS_CHARACTER = _by_matched_bytes(lambda escape: b"\n" if escape in (b"\\n", b"\\N") else escape[1:])
 
 
 # The search index's files (hubgen/search.py): gzip, then a signature, then JSON (a page's
@@ -468,33 +508,116 @@ _BLOCK_END = re.compile(r"(?<=[.!?;:])\s+")  # where a fragment's text is cut (s
 
 
 def _pagefind_text(name: str, data: bytes) -> bytes:
-    """A Pagefind file opened, its strings one per line: a fragment's JSON (a page's text,
-    title, filters and metadata), the other files' CBOR (words, filter values). A fragment
-    holds the page's text as one string, its blocks joined after a sentence mark (`Links.
-    Public guide.`): it is cut there, as the page's own lines are, so that words of two blocks
-    never read as one phrase. A file that cannot be opened is read as it is."""
+    """A Pagefind file opened, its strings one per line (see `_pagefind_texts`), escaped as
+    HTML: they are plain text, where `<` opens no tag."""
+    about, text = _pagefind_texts(name, data)
+    if name.endswith(".pf_index"):
+        return about
+    return html.escape(b"\n".join((about, text)).decode("utf-8", "replace"), quote=False).encode()
+
+
+def _pagefind_texts(name: str, data: bytes) -> tuple[bytes, bytes]:
+    """A Pagefind file opened: its strings one per line, in two parts: a fragment's page
+    address, filters and metadata, then its text; the other files' strings (filter values,
+    metadata names), then nothing.
+
+    A fragment holds its page's text as one string, the blocks joined, after a sentence mark
+    where a block of some kinds ends in a letter (`Links. Public guide.`): it is cut there (a
+    join with no mark is `_fragment_needles`' business). The word lists (`.pf_index`) hold one
+    word a string, and a thousand numbers for each, which would take seconds to decode: no
+    phrase can be in them, and an address is in their bytes as it is written, so their bytes
+    are read as they are. So is a file that cannot be opened."""
     with contextlib.suppress(OSError, EOFError):
         data = gzip.decompress(data)
     data = data.removeprefix(PAGEFIND_SIGNATURE)
+    if name.endswith(".pf_index"):
+        return data, b""
     with contextlib.suppress(ValueError, cbor2.CBORDecodeError):
-        if name.endswith(".pf_fragment"):
-            page = json.loads(data)
-            content = page.pop("content", "") if isinstance(page, dict) else ""
-            texts = [*_strings(page), *_BLOCK_END.split(content if isinstance(content, str) else "")]
-        else:
-            texts = list(_strings(cbor2.loads(data)))
-        data = "\n".join(texts).encode("utf-8", "replace")
-    return data
+        if not name.endswith(".pf_fragment"):
+            return _lines(_strings(cbor2.loads(data))), b""
+        page = json.loads(data)
+        page = page if isinstance(page, dict) else {"": page}
+        content, url = page.pop("content", ""), page.get("url")
+        # the page's address first (see `_fragment_needles`)
+        about = _lines([url if isinstance(url, str) else "", *_strings(page)])
+        return about, _lines(_BLOCK_END.split(content) if isinstance(content, str) else [])
+    return data, b""
+
+
+def _lines(texts: Iterable[str]) -> bytes:
+    return "\n".join(texts).encode("utf-8", "replace")
+
+
+def _fragment_needles(name: str, path: str, finder: Finder, read: Callable[[str, bytes], Any] | None = None
+                      ) -> list[Needle]:
+    """The needles in one page fragment of the search index, less those its page explains.
+
+    Pagefind joins a page's blocks into one string, with a sentence mark only after a block of
+    some kinds ending in a letter: the words ending one block and starting the next (a session's
+    title in a `<summary>`, then its summary) can make a phrase the page never shows as one. A
+    phrase found in the fragment's text was published by the index alone, unless the page holds
+    the same words in a row, its blocks joined as Pagefind joins them. Its address, filters and
+    metadata are strings of their own: what they hold is found as it is."""
+    with open(path, "rb") as handle:
+        data = handle.read()
+    if read is not None:
+        read(name, data)
+    about, text = _pagefind_texts(name, data)
+    if not _plain_needles(about + b"\n" + text, finder):  # as most fragments: looked for at once
+        return []
+    found, in_text = _plain_needles(about, finder), _plain_needles(text, finder)
+    if any(not n.raw for n in in_text):
+        joined = _joined_page(path.removesuffix(name), about.split(b"\n", 1)[0].decode("utf-8", "replace"))
+        in_text = [n for n in in_text if n.raw or n.text.encode() not in joined]
+    return found + in_text
+
+
+def _plain_needles(text: bytes, finder: Finder) -> list[Needle]:
+    """The needles in plain text (no tag, no character reference: what it says, it shows)."""
+    return [n for piece in _pieces(text) for n in finder.find(piece.lower(), words(piece, markup=False))]
+
+
+def _joined_page(site: str, url: str) -> bytes:
+    """The words of the page at `url` of the site (from where its indexed text starts), every
+    block joined to the next: ` word word ... `; nothing if there is no such page."""
+    rel = url.split("#", 1)[0].lstrip("/")
+    path = os.path.join(site, rel, "index.html") if not rel or rel.endswith("/") else os.path.join(site, rel)
+    if ".." in rel.split("/") or not os.path.isfile(path):
+        return b""
+    with open(path, "rb") as handle:
+        page = handle.read()
+    page = page[max(page.find(b"data-pagefind-body"), 0):]
+    return b" " + b" ".join(words(_runs(page)).split()) + b" "
 
 
 def _found_texts(paths: list[tuple[str, str]], finder: Finder, public: frozenset[bytes] = frozenset(),
                  read: Callable[[str, bytes], Any] | None = None) -> set[str]:
     """The texts of the needles anywhere in the files `paths` (see `_outputs`), each distinct
-    line read once, in words only if public material does not say it word for word (`public`)."""
+    line read once, in words only if public material does not say it word for word (`public`);
+    the search index's page fragments each on its own (see `_fragment_needles`)."""
     names = (lowered("\n".join(name for name, _ in paths).encode()), b"")
+    kind = {name: _kind(name) for name, _ in paths}
     pieces = ((raw, b"\n".join(set(readable.split(b"\n")).difference(public)))
-              for raw, readable in _normalised(_distinct_lines(paths, read)))
-    return finder.first_found(itertools.chain([names], pieces))
+              for raw, readable in _normalised(_distinct_lines(
+                  [(name, path) for name, path in paths if kind[name] == "text"], read)))
+    addresses = ((lowered(piece), b"") for name, path in paths if kind[name] == "addresses"
+                 for piece in _pieces(_file_text(name, path, read)))
+    found = finder.first_found(itertools.chain([names], pieces, addresses))
+    fragments = [(name, path) for name, path in paths if kind[name] == "fragment"]
+    for name, path in fragments:
+        found.update(n.text for n in _fragment_needles(name, path, finder, read))
+    return found - finder.ignored
+
+
+def _kind(name: str) -> str:
+    """How a file of the site is read: a folder (`/`) by its name only; a fragment of the
+    search index on its own (`_fragment_needles`); its word lists for addresses only (see
+    `_pagefind_text`); any other file as text."""
+    if name.endswith("/"):
+        return "folder"
+    if name.endswith(".pf_fragment"):
+        return "fragment"
+    return "addresses" if name.endswith(".pf_index") else "text"
 
 
 def _distinct_lines(paths: list[tuple[str, str]], read: Callable[[str, bytes], Any] | None = None
@@ -504,8 +627,6 @@ def _distinct_lines(paths: list[tuple[str, str]], read: Callable[[str, bytes], A
     batch: list[bytes] = []
     size = 0
     for name, path in paths:
-        if name.endswith("/"):
-            continue
         data = _file_text(name, path, read)
         lines = set(data.split(b"\n"))
         lines -= seen
@@ -526,9 +647,12 @@ def _problems(paths: list[tuple[str, str]], finder: Finder, prefix: str) -> list
     problems = set()
     for rel, path in paths:
         hits = list(finder.find(lowered(rel.encode()), b""))
-        if not rel.endswith("/"):
+        kind = _kind(rel)
+        if kind == "fragment":
+            hits += _fragment_needles(rel, path, finder)
+        elif kind != "folder":
             for piece in _pieces(_file_text(rel, path)):
-                hits += finder.find(lowered(piece), words(piece))
+                hits += finder.find(lowered(piece), words(piece) if kind == "text" else b"")
         for needle in hits:
             snippet = needle.text.strip()
             snippet = snippet if len(snippet) <= 60 else snippet[:57] + "..."

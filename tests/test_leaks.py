@@ -22,7 +22,17 @@ from hubgen.config import load_base
 from hubgen.errors import HubError
 from hubgen.headers import content_security_policy, parse_headers_file
 from hubgen.project import Project
-from hubgen.scan import Finder, Material, Needle, _found_texts, _outputs, affiliate_material, scan_site, words
+from hubgen.scan import (
+    Finder,
+    Material,
+    Needle,
+    _found_texts,
+    _outputs,
+    _runs,
+    affiliate_material,
+    scan_site,
+    words,
+)
 from hubgen.select import select
 from hubgen.validate import check_project
 from tests.conftest import ENGINE, FIXTURES, run_hubgen
@@ -225,6 +235,17 @@ def test_scan_finds_nothing_in_a_clean_public_site(built_tiny: Project, public_c
     ("tools/secret-tool/index.html", b"", "content/tools/secret-tool.yml: id"),
     ("leak.html", b"<p>CANARY <em>Record</em> title&#x20;charlie</p>",
      "content/tools/secret-tool.yml: title"),
+    # a paragraph written over lines is one run of text to its reader, in a page and in JSON
+    ("leak.html", b"<article>\n<p>Canary record\ntitle charlie</p>\n</article>",
+     "content/tools/secret-tool.yml: title"),
+    ("leak.html", b"<p>Canary <strong>record</strong>\n  <em>title</em>\ncharlie</p>",
+     "content/tools/secret-tool.yml: title"),
+    ("leak.json", json.dumps({"t": "<p>Canary record\ntitle charlie</p>"}).encode(),
+     "content/tools/secret-tool.yml: title"),
+    # a calendar folds its lines at 75 bytes, inside a word perhaps, and escapes commas
+    ("webinars/leak.ics",
+     b"BEGIN:VCALENDAR\r\nDESCRIPTION:Canary rec\r\n ord\\, title charlie\r\nEND:VCALENDAR\r\n",
+     "content/tools/secret-tool.yml: title"),
 ])
 def test_scan_finds_a_planted_leak_in_any_file(built_tiny: Project, public_copy: Path, name: str,
                                                data: bytes, origin: str) -> None:
@@ -243,11 +264,14 @@ def test_scan_finds_a_planted_leak_in_any_file(built_tiny: Project, public_copy:
     (b"<p>Canary\xc2\xa0record \xe2\x80\x94 title charlie</p>", True),   # non-ASCII punctuation
     (b"<p>1 < 2, Canary record title charlie</p>", True),               # a `<` that opens no tag
     (b"<li>Canary record</li><li>title charlie</li>", False),           # blocks stay apart
-    (b"<p>Canary record\ntitle charlie</p>", False),                     # so do lines
+    (b"<li>Canary record\n<li>title charlie", False),                   # closed or not
+    (b"<p>Canary record</p>\n  <P class=x>title charlie</p>", False),
+    (b"<p>Canary record\ntitle charlie</p>", True),                      # a paragraph over lines
+    (b"<p>Canary record\n<a href=x>title</a>\r\ncharlie</p>", True),
     (b"<p>Canary records title charlie</p>", False),                    # whole words only
 ])
 def test_words_are_what_a_reader_sees(page: bytes, phrase: bool) -> None:
-    assert (b" canary record title charlie " in words(page)) is phrase
+    assert (b" canary record title charlie " in words(_runs(page))) is phrase
 
 
 def test_each_needle_is_found_wherever_it_first_appears() -> None:

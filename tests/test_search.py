@@ -7,13 +7,14 @@ import gzip
 import json
 from pathlib import Path
 
+import cbor2
 import pytest
 
 from hubgen.build import build, load_hub
 from hubgen.config import load_base, variant_config
 from hubgen.errors import HubError
 from hubgen.project import Project
-from hubgen.scan import _file_text
+from hubgen.scan import Needle, _file_text, scan_site
 from hubgen.search import SIGNATURE
 from tests.conftest import FIXTURES, make_hub
 from tests.search import index_pages
@@ -137,6 +138,53 @@ def test_the_scan_reads_a_fragments_text_block_by_block(tmp_path: Path) -> None:
     lines = _file_text("pagefind/fragment/en_1.pf_fragment", str(path)).split(b"\n")
     assert b"Use it for zipoti." in lines and b"Supplier meetings:" in lines and b"weekly." in lines
     assert b"Dr. Zipoti supplier" in lines and b"A, b" in lines and b"/tools/x/" in lines
+
+
+def _fragment(site: Path, name: str, page: dict) -> None:
+    path = site / "pagefind/fragment" / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(gzip.compress(SIGNATURE + json.dumps(page).encode()))
+
+
+SECRET = Needle(" session two factory policy ", "content/events/x.yml: sessions[1].title", False)
+
+
+def test_words_pagefind_joins_across_its_pages_blocks_are_no_leak(tmp_path: Path) -> None:
+    """Pagefind joins a `<summary>` and the paragraph after it with no sentence mark (only some
+    blocks ending in a letter get one): "Session two factory" then "Policy ..." reads as an
+    affiliate-only session's title in the fragment, though the page never shows it. The page
+    explains it; the same words in a fragment whose page does not show them are a leak, and so
+    is any text `<` would hide if it were read as a tag."""
+    site = tmp_path / "site"
+    (site / "events/x").mkdir(parents=True)
+    (site / "events/x/index.html").write_text(
+        "<nav>Session two</nav><article data-pagefind-body><details>\n"
+        "<summary>Session two factory</summary>\n<p>Policy is set.</p></details></article>")
+    joined = "Session two factory Policy is set."
+    _fragment(site, "en_1.pf_fragment", {"url": "/events/x/", "content": joined})
+    assert scan_site(site, [SECRET]) == []
+    _fragment(site, "en_2.pf_fragment", {"url": "/events/y/", "content": joined})
+    tagged = "A < session two factory policy > b"  # `<` before a space opens no tag
+    _fragment(site, "en_3.pf_fragment", {"url": "/events/y/", "content": tagged})
+    _fragment(site, "en_4.pf_fragment", {"url": "/events/x/", "content": "Set.",
+                                          "meta": {"title": "Session two factory Policy"}})
+    assert [p.path for p in scan_site(site, [SECRET], "site")] == [
+        f"site/pagefind/fragment/en_{n}.pf_fragment" for n in (2, 3, 4)]
+
+
+def test_the_word_lists_are_read_for_addresses(tmp_path: Path) -> None:
+    """An index's word lists hold a word a string beside thousands of numbers: read as bytes,
+    for addresses (a phrase cannot be in them)."""
+    site = tmp_path / "site"
+    path = site / "pagefind/index/en_1.pf_index"
+    path.parent.mkdir(parents=True)
+    words = [["intranet.example.org/canary-alpha", [[1, [2, 3], []]], []], ["policy", [[1, [4], []]], []]]
+    path.write_bytes(gzip.compress(SIGNATURE + cbor2.dumps([words])))
+    found = scan_site(site, [
+        Needle("intranet.example.org/canary-alpha", "content/tools/a.yml: links[1]", True),
+        Needle(" session two factory policy ", "content/tools/a.yml: title", False)], "site")
+    assert [(p.path, p.message.split(": ")[0]) for p in found] == [
+        ("site/pagefind/index/en_1.pf_index", "holds affiliate-only material from content/tools/a.yml")]
 
 
 def test_a_site_with_no_record_yet_builds_without_an_index(tiny: Project) -> None:
