@@ -370,6 +370,80 @@ def engine_before_after(hub: Path, work: Path, rev: str) -> dict:
     return found
 
 
+def _f(value: float, digits: int = 2) -> str:
+    return f"{value:,.{digits}f}"
+
+
+def search_section(results: list[dict]) -> list[str]:
+    """The report's table of pages and search, and how search is measured."""
+    f = _f
+    lines = ["", "## Pages and search", "",
+             "| N | median record page (public / affiliates) | largest page | search index built "
+             "(public / affiliates) | search index size (public / affiliates) | first results after "
+             "page load | first query | later query (median of 7) |",
+             "|---|---|---|---|---|---|---|---|"]
+    for r in results:
+        p, a, s = r["public"], r["affiliates"], r["search"]
+        lines.append(
+            f"| {r['N']:,} | {f(p['median record page KB'], 1)} / {f(a['median record page KB'], 1)} KB "
+            f"| {f(max(p['largest page KB'], a['largest page KB']), 0)} KB "
+            f"| {f(r['index public s'], 1)} / {f(r['index affiliates s'], 1)} s "
+            f"| {f(p['search index MB'], 1)} MB in {p['search index files']:,} files / "
+            f"{f(a['search index MB'], 1)} MB in {a['search index files']:,} files "
+            f"| {f(s['search ready ms'], 0)} ms | {f(s['first query ms'], 0)} ms "
+            f"| {f(s['query ms (median of 7)'], 0)} ms |")
+    lines += ["", "Search is the hub's own (Pagefind's index, built by hubgen after each engine from the "
+              "built pages; the public index while the affiliate engine still runs). It is measured on "
+              "the affiliate site in headless Chromium through the header's search box: \"first results "
+              "after page load\" is the time from the page's load event until the first query's first "
+              "results are shown (Pagefind loads its script, WebAssembly and the index chunks the query "
+              "needs); a later query is timed from the input to its results shown. Queries: `supplier` "
+              "first, then field terms found on many pages and two rarer words "
+              f"(`{LATER_QUERIES[3]}`, `{LATER_QUERIES[5]}`)."]
+    return lines
+
+
+def search_targets(r: dict) -> list[str]:
+    """The search targets' rows of the report, from the figures at N = 10,000."""
+    f = _f
+
+    def row(name: str, value: str, met: bool, note: str | None) -> str:
+        return f"| {name} | {TARGETS[name]} | {value} | {'yes' if met else 'no'}{f' ({note})' if note else ''} |"
+
+    ready, later = r["search"]["search ready ms"], r["search"]["query ms (median of 7)"]
+    index = r["index public s"] + r["index affiliates s"]
+    return [row("first search results after page load at N=10,000", f"{f(ready, 0)} ms", ready < 1500,
+                "stretch met" if ready < 1000 else None),
+            row("later search query at N=10,000", f"{f(later, 0)} ms", later < 300,
+                "stretch met" if later < 200 else None),
+            row("search index build, both variants, at N=10,000",
+                f"{f(index, 1)} s ({f(r['index public s'], 1)} + {f(r['index affiliates s'], 1)} s)", True,
+                "stretch met" if index < 15 else "stretch missed")]
+
+
+def bench_search(n: int, work: Path) -> dict:
+    """Search alone (`--only search`): a hub of `n` records built, its index's time and size, and
+    its search in Chromium."""
+    hub = generate(n, work / f"hub-{n}", seed=n)
+    timings = work / f"timings-{n}.json"
+    wall, _ = measured([*HUBGEN, "--project", str(hub), "build", "--timings", str(timings)])
+    inside = json.loads(timings.read_text())
+    return {"N": n, "build wall s": wall, "index public s": inside["index:public"],
+            "index affiliates s": inside["index:affiliates"], "public": page_figures(hub / "site/public"),
+            "affiliates": page_figures(hub / "site/affiliates"), "search": search_figures(hub / "site/affiliates")}
+
+
+def search_report(results: list[dict], started: dt.datetime, took: float) -> str:
+    lines = ["# Search benchmark", "", f"Measured by `python -m bench.run --only search` on {started:%Y-%m-%d} "
+             f"in {took / 60:.1f} minutes.", "", f"Machine: {machine()}.", ""]
+    lines += [f"`hubgen build` at N = {r['N']:,}: {_f(r['build wall s'])} s." for r in results]
+    lines += search_section(results)
+    if any(r["N"] == 10000 for r in results):
+        lines += ["", "## Targets", "", "| target | wanted | measured | met |", "|---|---|---|---|",
+                  *search_targets(next(r for r in results if r["N"] == 10000))]
+    return "\n".join(lines) + "\n"
+
+
 def report(results: list[dict], started: dt.datetime, took: float) -> str:
     def f(value: float, digits: int = 2) -> str:
         return f"{value:,.{digits}f}"
@@ -406,30 +480,8 @@ def report(results: list[dict], started: dt.datetime, took: float) -> str:
         lines.append(f"| {r['N']:,} | " + " | ".join(f"{f(s[k], 3)} s" for k in
                                                     ("load", "validate", "select", "render", "write", "scan"))
                      + " |")
-    lines += ["", "## Pages and search", "",
-              "| N | median record page (public / affiliates) | largest page | search index built "
-              "(public / affiliates) | search index size (public / affiliates) | first results after "
-              "page load | first query | later query (median of 7) |",
-              "|---|---|---|---|---|---|---|---|"]
-    for r in results:
-        p, a, s = r["public"], r["affiliates"], r["search"]
-        lines.append(
-            f"| {r['N']:,} | {f(p['median record page KB'], 1)} / {f(a['median record page KB'], 1)} KB "
-            f"| {f(max(p['largest page KB'], a['largest page KB']), 0)} KB "
-            f"| {f(r['index public s'], 1)} / {f(r['index affiliates s'], 1)} s "
-            f"| {f(p['search index MB'], 1)} MB in {p['search index files']:,} files / "
-            f"{f(a['search index MB'], 1)} MB in {a['search index files']:,} files "
-            f"| {f(s['search ready ms'], 0)} ms | {f(s['first query ms'], 0)} ms "
-            f"| {f(s['query ms (median of 7)'], 0)} ms |")
-    lines += ["", "Search is the hub's own (Pagefind's index, built by hubgen after each engine from the "
-              "built pages; the public index while the affiliate engine still runs). It is measured on "
-              "the affiliate site in headless Chromium through the header's search box: \"first results "
-              "after page load\" is the time from the page's load event until the first query's first "
-              "results are shown (Pagefind loads its script, WebAssembly and the index chunks the query "
-              "needs); a later query is timed from the input to its results shown. Queries: `supplier` "
-              "first, then field terms found on many pages and two rarer words "
-              f"(`{LATER_QUERIES[3]}`, `{LATER_QUERIES[5]}`).", "",
-              "hubgen's share counts hubgen's own stages; Pagefind's indexing is another program's work, "
+    lines += search_section(results)
+    lines += ["", "hubgen's share counts hubgen's own stages; Pagefind's indexing is another program's work, "
               "like the engines', and is reported on its own. Counted in, the share would be: "
               + ", ".join(f"{r['hubgen share with the index']:.1%} at N = {r['N']:,}" for r in results) + "."]
     for r in results:
@@ -492,15 +544,7 @@ def report(results: list[dict], started: dt.datetime, took: float) -> str:
         row("peak memory at N=10,000, both variants", f"{f(r['peak memory MB'], 0)} MB",
             r["peak memory MB"] < 1000)
         row("hubgen check at N=10,000", f"{f(r['check s (median of 3)'])} s", r["check s (median of 3)"] < 2)
-        ready, later = r["search"]["search ready ms"], r["search"]["query ms (median of 7)"]
-        row("first search results after page load at N=10,000", f"{f(ready, 0)} ms",
-            ready < 1500, "stretch met" if ready < 1000 else None)
-        row("later search query at N=10,000", f"{f(later, 0)} ms", later < 300,
-            "stretch met" if later < 200 else None)
-        index = r["index public s"] + r["index affiliates s"]
-        row("search index build, both variants, at N=10,000",
-            f"{f(index, 1)} s ({f(r['index public s'], 1)} + {f(r['index affiliates s'], 1)} s)", True,
-            "stretch met" if index < 15 else "stretch missed")
+        lines += search_targets(r)
     medians = [max(r["public"]["median record page KB"], r["affiliates"]["median record page KB"])
                for r in results]
     row("median record page at every N", ", ".join(f"{f(m, 1)} KB" for m in medians), max(medians) < 40)
@@ -525,8 +569,24 @@ def main() -> None:
     parser.add_argument("--before-at", type=int, default=1000, help="the N of that comparison")
     parser.add_argument("--engines-at", type=int, default=1000,
                         help="the N at which every installed engine builds the same hub")
+    parser.add_argument("--only", choices=["search"], default=None,
+                        help="measure only the search (build, index, Chromium); writes --out the same way")
     args = parser.parse_args()
     started, clock = dt.datetime.now(dt.UTC), time.perf_counter()
+    if args.only == "search":
+        with tempfile.TemporaryDirectory(prefix="hubgen-bench-") as scratch:
+            work = args.work or Path(scratch)
+            work.mkdir(parents=True, exist_ok=True)
+            results = []
+            for n in args.sizes:
+                print(f"N = {n:,} ...", flush=True)
+                results.append(bench_search(n, work))
+        text = search_report(results, started, time.perf_counter() - clock)
+        args.out.write_text(text)
+        if args.json:
+            args.json.write_text(json.dumps(results, indent=2, default=str))
+        print(text)
+        return
     with tempfile.TemporaryDirectory(prefix="hubgen-bench-") as scratch:
         work = args.work or Path(scratch)
         work.mkdir(parents=True, exist_ok=True)
