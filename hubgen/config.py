@@ -13,6 +13,7 @@ import yaml
 from hubgen.errors import HubError, Problem
 from hubgen.models import TYPES
 from hubgen.project import Project, Variant
+from hubgen.render import engine_text
 from hubgen.validate import Hub
 
 OWNED = ("docs_dir", "site_dir", "nav", "not_in_nav", "exclude_docs", "draft_docs")
@@ -251,8 +252,11 @@ def _resolved(value: Any, importlib: Any) -> Any:
 def variant_config(base: dict[str, Any], hub: Hub, variant: Variant) -> dict[str, Any]:
     """The generated project's configuration: the base plus what hubgen owns."""
     config = copy.deepcopy(base)
-    config.setdefault("site_name", hub.settings.title)
-    config.setdefault("site_description", hub.settings.description)
+    # plain text the theme's templates write unescaped (see `render.engine_text`)
+    for key, value in (("site_name", hub.settings.title), ("site_description", hub.settings.description)):
+        given = config.get(key) or value
+        if isinstance(given, str):
+            config[key] = engine_text(given)
     site_url = site_url_for(hub, variant)
     if site_url:
         config["site_url"] = site_url

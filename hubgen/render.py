@@ -91,8 +91,20 @@ def icon(name: str) -> str:
     return svg.replace("<svg ", '<svg aria-hidden="true" focusable="false" ', 1)
 
 
+def engine_text(value: str) -> str:
+    """Plain text for a place the engine's templates write as it is, unescaped (a page's title
+    and description from its front matter: `<title>`, `<meta>`, the header, the navigation;
+    the site's name): `<`, `>` and `"` become character references, so the text can neither
+    open a tag nor leave an attribute, and shows as written. `&` stays, as a reader sees it:
+    Material escapes some of these values once more (`| e`), and `&amp;amp;` would show."""
+    return value.replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
 def front_matter(**meta: Any) -> str:
-    """YAML front matter written as JSON scalars, which YAML reads back exactly."""
+    """YAML front matter written as JSON scalars, which YAML reads back exactly; the title and
+    description as the engine's templates need them (see `engine_text`)."""
+    meta = {key: engine_text(value) if key in ("title", "description") and isinstance(value, str) else value
+            for key, value in meta.items()}
     lines = [f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in meta.items()
              if value is not None]
     return "---\n" + "\n".join(lines) + "\n---\n"
