@@ -132,7 +132,8 @@ def build(project: Project, variants: tuple[Variant, ...], timings: Timings | No
             if variant == "public":
                 _scan_and_sign(run, site, material, urls[variant], project.shown(project.site_dir(variant)))
             else:
-                run.stage("headers", _sign, site, variant, urls[variant])
+                run.stage("headers", _sign, site, variant, urls[variant],
+                          project.shown(project.site_dir(variant)))
                 # the web editor, at /admin/ of the affiliate site only, with its own headers
                 notes[variant] = run.stage("headers", add_editor, project, site, settings)
             built[variant] = site
@@ -195,16 +196,19 @@ def _scan_and_sign(run: Choreography, site: Path, material: Material | None, url
     scripts, editor = PageScripts(), EditorTraces()
     leaks = run.stage("scan", scan_site, site, material, shown, read=editor.also(scripts.saw))
     leaks += editor.problems(shown)  # nor any part of the web editor
-    run.stage("headers", write_site_headers, site, "public", url, scripts)
+    try:  # an inline script the theme did not write fails the build too (see hubgen.headers)
+        run.stage("headers", write_site_headers, site, "public", url, scripts, shown)
+    except HubError as error:
+        raise HubError(leaks + error.problems) from None
     leaks += run.stage("scan", scan_site, site, material, shown, files=SITE_FILES)
     if leaks:
         raise HubError(leaks)
 
 
-def _sign(site: Path, variant: Variant, url: str | None) -> None:
+def _sign(site: Path, variant: Variant, url: str | None, shown: str | None = None) -> None:
     """The security headers of a site no scan has read: its pages are read for their inline
     scripts on every core (its engine, the last, has ended)."""
-    write_site_headers(site, variant, url, page_scripts(site, CORES))
+    write_site_headers(site, variant, url, page_scripts(site, CORES), shown)
 
 
 def scan_built(project: Project, site: Path) -> list:

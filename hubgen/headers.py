@@ -1,19 +1,26 @@
 """Security headers and robots rules for a built site: `_headers` (Netlify) and `robots.txt`.
 
 Material's pages carry small inline scripts whose text differs with page depth; rather than
-allow every inline script, their SHA-256 hashes are read from the built pages into the CSP.
+allow every inline script, their SHA-256 hashes are read from the built pages into the CSP:
+only those the theme's own templates write (`theme_written`), so that a script that reached a
+page any other way (an editor's text written unescaped by some template) stays blocked, and
+fails the build.
 """
 
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
+import importlib.util
 import os
+import re
 from collections.abc import Iterable, Iterator
 from functools import partial
 from pathlib import Path
 
 from hubgen.child import side_by_side
+from hubgen.errors import HubError, Problem
 from hubgen.project import Variant
 
 NOINDEX = "noindex, nofollow"
@@ -28,9 +35,52 @@ def inline_scripts(page: bytes) -> Iterator[bytes]:
         end = piece.find(b">")
         if end < 0 or (piece[:1] not in b" \t\n\r/>") or b"src=" in piece[:end]:
             continue
+        if _DATA_TYPE.search(piece[:end]):  # data (Material's `__config`), never run
+            continue
         close = piece.find(b"</script>", end)
         if close >= 0:
             yield piece[end + 1:close]
+
+
+# a `type` that is not JavaScript's: the browser never runs such a script, nor needs its hash
+_JAVASCRIPT = rb"(?:text/javascript|module|application/javascript)"
+_DATA_TYPE = re.compile(rb"""\stype\s*=\s*(?!["']?""" + _JAVASCRIPT + rb"""(?:["'\s>]|$))""", re.I)
+
+
+@functools.cache
+def _theme_scripts() -> tuple[re.Pattern[bytes], ...]:
+    """The inline scripts the theme's templates write (`<script>...</script>`, no `{% %}`
+    inside), as patterns: a `{{ ... }}` in one stands for text holding no quote, backslash,
+    angle bracket or line break, which cannot leave the JavaScript string it is written in
+    (`new URL("{{ base_url }}",location)`). The theme is Material's, or Zensical's own copy of
+    it when Zensical builds the site."""
+    found = set()
+    packages = (importlib.util.find_spec(name) for name in ("material", "zensical"))
+    roots = [Path(spec.origin).parent / "templates" for spec in packages if spec and spec.origin]
+    for path in sorted(p for root in roots for p in root.rglob("*.html")):
+        for body in re.findall(rb"<script>(.*?)</script>", path.read_bytes(), re.S):
+            if b"{%" not in body:
+                found.add(body.strip())
+    return tuple(re.compile(_VALUE.join(map(re.escape, re.split(rb"\{\{.*?\}\}", body))))
+                 for body in sorted(found))
+
+
+_VALUE = rb"""[^"'`\\<>\n]*"""
+
+
+def theme_written(script: bytes) -> bool:
+    """Whether an inline script is one the theme's templates write (see `_theme_scripts`)."""
+    return any(pattern.fullmatch(script.strip()) for pattern in _theme_scripts())
+
+
+def foreign_scripts(site: Path, scripts: Iterable[bytes], shown: str) -> list[Problem]:
+    """A problem for each inline script of the site's pages that the theme did not write."""
+    return [Problem(shown, 0, 0, f"a page holds an inline script no template of the theme writes "
+                                 f"(`{script.strip()[:60].decode('utf-8', 'replace')}`); hubgen never allows "
+                                 "it. If an editor's text is in it, a template writes that text unescaped: "
+                                 "report it as a bug of hubgen. If the hub's own templates add it, move it "
+                                 "into a file under templates/assets/.")
+            for script in sorted(set(scripts)) if not theme_written(script)]
 
 
 class PageScripts(set[bytes]):
@@ -76,8 +126,8 @@ def content_security_policy(site: Path, scripts: Iterable[bytes] | None = None) 
     `scripts` are given."""
     # 'wasm-unsafe-eval' lets the search (Pagefind, from this site) compile its WebAssembly;
     # it allows no eval() of text
-    scripts = " ".join(["'self'", "'wasm-unsafe-eval'",
-                        *script_hashes(page_scripts(site) if scripts is None else scripts)])
+    found = page_scripts(site) if scripts is None else scripts
+    scripts = " ".join(["'self'", "'wasm-unsafe-eval'", *script_hashes(s for s in found if theme_written(s))])
     return "; ".join([
         "default-src 'self'",
         f"script-src {scripts}",
@@ -153,9 +203,14 @@ SITE_FILES = ("_headers", "robots.txt")  # what `write_site_headers` adds
 
 
 def write_site_headers(site: Path, variant: Variant, site_url: str | None,
-                       scripts: Iterable[bytes] | None = None) -> None:
+                       scripts: Iterable[bytes] | None = None, shown: str | None = None) -> None:
     """Add `_headers` and `robots.txt` to a freshly built site (with the hashes of `scripts`, if
-    given, rather than of the inline scripts its pages are read for)."""
+    given, rather than of the inline scripts its pages are read for). A HubError if a page holds
+    an inline script the theme did not write (`shown` names the site)."""
+    scripts = page_scripts(site) if scripts is None else scripts
+    problems = foreign_scripts(site, scripts, shown or f"site/{variant}")
+    if problems:
+        raise HubError(problems)
     (site / "_headers").write_text(headers_file(security_headers(site, variant, scripts)), encoding="utf-8")
     (site / "robots.txt").write_text(robots_txt(variant, site_url), encoding="utf-8")
 

@@ -18,7 +18,13 @@ from hubgen.child import forked, side_by_side
 from hubgen.choreography import Shares, Timings
 from hubgen.config import parse_generated
 from hubgen.errors import HubError
-from hubgen.headers import content_security_policy, page_scripts, parse_headers_file
+from hubgen.headers import (
+    content_security_policy,
+    page_scripts,
+    parse_headers_file,
+    script_hashes,
+    write_site_headers,
+)
 from hubgen.project import Project
 from tests.conftest import ENGINE, run_hubgen, write
 from tests.search import index_pages
@@ -336,6 +342,26 @@ def test_the_public_headers_allow_the_inline_scripts_its_pages_hold(built_tiny: 
     scripts = page_scripts(site)
     assert scripts and rule["Content-Security-Policy"] == content_security_policy(site)
     assert rule["Content-Security-Policy"].count("'sha256-") == len(scripts)
+
+
+def test_an_inline_script_the_theme_did_not_write_is_never_allowed(built_tiny: Project,
+                                                                   tmp_path: Path) -> None:
+    # however it got there (a template writing an editor's text unescaped), a script the
+    # theme's templates do not write gets no hash, and writing the headers fails the build
+    site = tmp_path / "site"
+    shutil.copytree(built_tiny.site_dir("public"), site)
+    page = site / "index.html"
+    page.write_text(page.read_text().replace("</body>", '<script>alert(1)</script>'
+                                             '<script type="application/json">{"a": 1}</script></body>'))
+    policy = content_security_policy(site)
+    assert script_hashes([b"alert(1)"])[0] not in policy
+    assert policy.count("'sha256-") == len(page_scripts(built_tiny.site_dir("public")))
+    with pytest.raises(HubError) as failure:
+        write_site_headers(site, "public", None, shown="site/public")
+    assert failure.value.lines() == [
+        "site/public: a page holds an inline script no template of the theme writes (`alert(1)`); hubgen "
+        "never allows it. If an editor's text is in it, a template writes that text unescaped: report it "
+        "as a bug of hubgen. If the hub's own templates add it, move it into a file under templates/assets/."]
 
 
 def test_pages_read_for_scripts_by_two_processes_give_the_same_scripts(

@@ -212,6 +212,8 @@ def test_public_production_is_indexable(tiny: Project, clean_env: None) -> None:
     (b'<script src="x.js"></script><p>text</p><script>b()</script>', [b"b()"]),
     (b"<script\n>c()</script>", [b"c()"]),
     (b'<script type="module">d()</script>', [b"d()"]),
+    (b"<script type=text/javascript>d()</script>", [b"d()"]),
+    (b'<script id="__config" type="application/json">{"a": 1}</script>', []),  # data: never run
     (b"<scripts>e()</scripts>", []),
     (b'<script data-src="x">f()</script>', []),  # no hash: refused, which fails safe
     (b"<script>never closed", []),
