@@ -31,7 +31,7 @@ from hubgen.models import leaves
 from hubgen.render import TYPE_LABELS
 from hubgen.search import SIGNATURE as PAGEFIND_SIGNATURE
 from hubgen.validate import Hub
-from hubgen.views import card_phrases
+from hubgen.views import card_phrases, slug
 
 MIN_WORDS = 2          # a shorter text (one word) could be anybody's word
 FRAGMENT_WORDS = 6     # long texts are looked for by the start and end of each sentence
@@ -186,6 +186,7 @@ class Needle(NamedTuple):
     text: str      # normalised: ` words ` (see `words`), or raw lowercase text (see `lowered`)
     origin: str    # e.g. `content/tools/affiliate-update.yml: title`
     raw: bool      # matched against raw file text (URLs, paths) rather than words
+    pointer: bool = False  # an affiliate-only page's path: found, it is a leak, whoever says it
 
 
 def _strings(value: Any) -> Iterator[str]:
@@ -199,8 +200,15 @@ def _strings(value: Any) -> Iterator[str]:
             yield from _strings(item)
 
 
-def _dump(item: Any) -> Any:
-    return item.model_dump(mode="json", exclude={"audience"}) if hasattr(item, "model_dump") else item
+def _dump(item: Any, exclude: frozenset[str] = frozenset()) -> Any:
+    if not hasattr(item, "model_dump"):
+        return item
+    return item.model_dump(mode="json", exclude={"audience", *exclude})
+
+
+# What a record says that is a pointer, not text of its own: a takeaway's `session` names a
+# session of its event, public material only if the event shows it (then the event says it).
+POINTERS = frozenset({"session"})
 
 
 @dataclass(frozen=True)
@@ -217,7 +225,7 @@ class Material:
         material also says: those can be on many pages and prove nothing. A longer needle is
         checked against public material only if the site holds it. A second or so of work at
         10,000 records: the build does it while the pages render, before the site exists."""
-        short = Finder(n for n in self.needles if n.raw or _short(n))
+        short = Finder(n for n in self.needles if (n.raw or _short(n)) and not n.pointer)
         said = short.first_found(self.public_normalised)
         return Finder(n for n in self.needles if n.text not in said)
 
@@ -243,14 +251,14 @@ def affiliate_material(full: Hub, public: Hub, chrome: bytes = b"") -> Material:
     What is looked for is read from the models themselves (`hubgen.models.leaves`): every text
     and address of every field, nested links, speakers, sessions and sections included, so a
     field added to a model later is looked for without being listed here."""
-    found: dict[str, tuple[str, bool]] = {}  # needle text: (origin, raw), the least origin kept
+    found: dict[str, tuple[str, bool, bool]] = {}  # needle text: (origin, raw, pointer), least origin kept
     texts: list[str] = []
     origins: list[str] = []
 
-    def keep(text: str, origin: str, raw: bool) -> None:
+    def keep(text: str, origin: str, raw: bool, pointer: bool = False) -> None:
         held = found.get(text)
         if held is None or origin < held[0]:
-            found[text] = (origin, raw)
+            found[text] = (origin, raw, pointer or bool(held and held[2]))
 
     def add(origin: str, text: str) -> None:
         if ":" in text:
@@ -263,8 +271,10 @@ def affiliate_material(full: Hub, public: Hub, chrome: bytes = b"") -> Material:
         origins.append(origin)
 
     def page(path: str, origin: str) -> None:
+        # a page the public site does not have: named there, however public text names it,
+        # it points at affiliate-only material (never excused as a copy of public text)
         for suffix in ("/", ".md", ".yml", ".html"):
-            keep(lowered(f"{path}{suffix}".encode()).decode(), origin, True)
+            keep(lowered(f"{path}{suffix}".encode()).decode(), origin, True, True)
 
     for entry in full.records.values():
         hidden = entry.audience == "affiliates"
@@ -273,6 +283,10 @@ def affiliate_material(full: Hub, public: Hub, chrome: bytes = b"") -> Material:
         for leaf in leaves(entry.record):
             if hidden or leaf.audience == "affiliates":
                 add(f"{entry.path}: {field_name(leaf.loc)}", leaf.text)
+    public_series = {e.record.series for e in public.of_type("webinars")}
+    for entry in full.of_type("webinars"):  # a series only affiliate-only webinars are in
+        if entry.record.series and entry.record.series not in public_series:
+            page(f"webinars/series/{slug(entry.record.series)}", f"{entry.path}: series")
     shown = {theme.id for theme in public.themes}
     for index, theme in enumerate(full.themes):
         if theme.id not in shown:  # only affiliate-only records use it
@@ -282,8 +296,11 @@ def affiliate_material(full: Hub, public: Hub, chrome: bytes = b"") -> Material:
     for index, fragment in _fragments(texts):
         keep(fragment.decode(), origins[index], False)
     # in order: an automaton is built faster from sorted needles
-    return Material([Needle(text, origin, raw) for text, (origin, raw) in sorted(found.items())],
+    return Material([Needle(text, *about) for text, about in sorted(found.items())],
                     _public_text(public) + b"\n" + chrome)
+
+
+CHROME_FILES = (".j2", ".html", ".js")
 
 
 def chrome_text(templates: Path | None = None, language: str = "en") -> bytes:
@@ -295,8 +312,8 @@ def chrome_text(templates: Path | None = None, language: str = "en") -> bytes:
     theme = Path(material.__file__).parent / "templates"
     paths = [p for p in sorted(theme.rglob("*.html")) if "languages" not in p.parts]
     paths += [theme / "partials" / "languages" / f"{name}.html" for name in ("en", language)]
-    if templates is not None and templates.is_dir():
-        paths += sorted(p for p in templates.rglob("*") if p.is_file() and p.suffix in (".j2", ".html"))
+    if templates is not None and templates.is_dir():  # its scripts' words too ("Copy wording")
+        paths += sorted(p for p in templates.rglob("*") if p.suffix in CHROME_FILES and p.is_file())
     texts = [path.read_bytes() for path in dict.fromkeys(paths) if path.is_file()]
     # Jinja's syntax ends a run of text, as a tag does on the page; comments are not what a
     # page shows (and a remark there is no excuse for affiliate-only text)
@@ -319,6 +336,7 @@ class Finder:
             unique.setdefault(needle.text, needle)
         self.needles = list(unique.values())
         self.ignored: set[str] = set()
+        self.pointers = {n.text for n in self.needles if n.pointer}
         short = [n for n in self.needles if _short(n)]
         short_texts = {n.text for n in short}
         self.groups = [_Group([n for n in self.needles if n.raw], raw=True),
@@ -326,7 +344,9 @@ class Finder:
                        _Group(short)]
 
     def ignore(self, texts: set[str]) -> None:
-        """Stop reporting these needles (the automatons are kept, not built again)."""
+        """Stop reporting these needles (the automatons are kept, not built again); never a
+        pointer's (see `Needle`)."""
+        texts = texts - self.pointers
         self.ignored |= texts
         self.needles = [n for n in self.needles if n.text not in texts]
 
@@ -397,7 +417,7 @@ def _public_text(public: Hub) -> bytes:
         texts.append(f"{entry.record.title} {TYPE_LABELS[entry.type][0]}")
         event = public.records.get(f"events/{entry.record.event}") if entry.type == "takeaways" else None
         texts += card_phrases(entry, theme_titles, event.record.ends if event else None)
-        texts += _strings(_dump(entry.record))
+        texts += _strings(_dump(entry.record, POINTERS))
     texts += [html.escape(text, quote=False) for text in texts if "<" in text or "&" in text]
     # a text written over lines is also said as one line, as a page shows a paragraph
     texts += [text.replace("\n", " ") for text in texts if "\n" in text]
@@ -432,7 +452,7 @@ def scan_site(site: Path, material: Material | list[Needle], shown: str | None =
         candidates = Finder(n for n in finder if n.text in found)
         said = candidates.first_found(material.public_normalised)
         finder.ignore(said)
-        found -= said
+        found -= said - finder.pointers
         if found:
             # the site leaks, and each file will be named: first set aside every needle public
             # material says, also those skipped above in lines it says word for word

@@ -7,6 +7,7 @@ public does. Public fields that must survive hold "Public marker".
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import html
 import json
@@ -30,6 +31,7 @@ from hubgen.scan import (
     _outputs,
     _runs,
     affiliate_material,
+    chrome_text,
     scan_site,
     words,
 )
@@ -448,3 +450,43 @@ def test_a_hub_with_nothing_to_look_for_builds_and_its_pages_scripts_are_allowed
     site = tiny.site_dir("public")
     csp = dict(parse_headers_file((site / "_headers").read_text())["/*"])["Content-Security-Policy"]
     assert "'sha256-" in csp and csp == content_security_policy(site)
+
+
+def test_a_pointer_to_an_affiliate_only_page_is_never_excused(built_tiny: Project, public_copy: Path) -> None:
+    # public text that names an affiliate-only page (a theme's description, hub.yml) says its
+    # path; found on the public site it is still a leak: the record's existence is published
+    material = needles(built_tiny)
+    said = Material(material.needles, material.public + b"\nSee /tools/secret-tool/ and "
+                                                          b"/webinars/series/canary-webinar-series-papa/\n")
+    series = b"/webinars/series/canary-webinar-series-papa/"
+    (public_copy / "leak.html").write_bytes(b'<p><a href="../tools/secret-tool/">x</a> <a href="' + series
+                                            + b'">y</a></p>')
+    problems = [str(p) for p in scan_site(public_copy, said, "site/public")]
+    assert problems == [
+        "site/public/leak.html: holds affiliate-only material from content/tools/secret-tool.yml: id: "
+        '"tools/secret-tool/"',
+        "site/public/leak.html: holds affiliate-only material from content/webinars/secret-webinar.yml: "
+        'series: "webinars/series/canary-webinar-series-papa/"']
+
+
+def test_a_takeaways_session_is_no_public_material(built_tiny: Project) -> None:
+    # a public takeaway's `session` names a session of its event; if it names an affiliate-only
+    # one in a way `select` missed, that name must not excuse the session's title on the page
+    hub, _ = check_project(built_tiny)
+    public = select(hub, "public")
+    ref = "takeaways/tiny-takeaways"
+    entry = public.records[ref]
+    public.records[ref] = dataclasses.replace(
+        entry, record=entry.record.model_copy(update={"session": "Canary session golf"}))
+    assert " canary session golf " in {n.text for n in affiliate_material(hub, public).finder}
+
+
+def test_the_hubs_own_scripts_words_are_page_chrome(built_tiny: Project) -> None:
+    # an affiliate-only link titled as a button of hubgen.js is no leak: every site says it
+    hub, _ = check_project(built_tiny)
+    chrome = chrome_text(built_tiny.templates)
+    assert b"Copy wording" in chrome and b"Type a word to search every record" in chrome
+    material = affiliate_material(hub, select(hub, "public"), chrome)
+    button = Needle(" copy wording ", "content/tools/secret-tool.yml: links[0].title", False)
+    material = Material([*material.needles, button], material.public)
+    assert " copy wording " not in {n.text for n in material.finder}
