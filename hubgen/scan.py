@@ -25,9 +25,10 @@ from typing import Any, NamedTuple
 import cbor2
 from ahocorasick_rs import BytesAhoCorasick, Implementation
 
+from hubgen.config import site_url_for
 from hubgen.errors import Problem
 from hubgen.load import field_name
-from hubgen.models import leaves
+from hubgen.models import TYPES, leaves
 from hubgen.render import TYPE_LABELS
 from hubgen.search import SIGNATURE as PAGEFIND_SIGNATURE
 from hubgen.validate import Hub
@@ -409,9 +410,13 @@ def _public_text(public: Hub) -> bytes:
     """Everything the public site's records, themes and settings say, a text per line (text
     holding markup also as plain text shows it, escaped), each title with the type label lists
     put after it (`Model supplier` then `Clause` reads `model supplier clause`), and what a
-    record's card says beside its texts (`views.card_phrases`)."""
+    record's card says beside its texts (`views.card_phrases`), and the address of each of its
+    pages (an affiliate-only link to a public page is no leak)."""
     texts = [*_strings(_dump(public.settings)), *(s for t in public.themes for s in _strings(_dump(t)))]
     theme_titles = {t.id: t.title for t in public.themes}
+    site = (site_url_for(public, "public") or "").rstrip("/")
+    pages = [*(e.ref for e in public.records.values()), *(f"themes/{t.id}" for t in public.themes), *TYPES]
+    texts += [f"{site}/{page}/" for page in pages] if site else []
     for entry in public.records.values():
         texts.append(entry.ref + "/")
         texts.append(f"{entry.record.title} {TYPE_LABELS[entry.type][0]}")

@@ -37,7 +37,7 @@ from hubgen.scan import (
 )
 from hubgen.select import select
 from hubgen.validate import check_project
-from tests.conftest import ENGINE, FIXTURES, run_hubgen
+from tests.conftest import ENGINE, FIXTURES, make_hub, run_hubgen
 from tests.search import index_pages
 
 CONTENT = FIXTURES / "tiny" / "content"
@@ -490,3 +490,17 @@ def test_the_hubs_own_scripts_words_are_page_chrome(built_tiny: Project) -> None
     button = Needle(" copy wording ", "content/tools/secret-tool.yml: links[0].title", False)
     material = Material([*material.needles, button], material.public)
     assert " copy wording " not in {n.text for n in material.finder}
+
+
+def test_an_affiliate_only_link_to_a_public_page_is_no_leak(tmp_path: Path) -> None:
+    # the engine writes each public page's address (sitemap, canonical link): an affiliate-only
+    # link to one says what the public site says anyway
+    project = make_hub(tmp_path / "hub", CONTENT)
+    secret = project.content / "tools/secret-tool.yml"
+    secret.write_text(secret.read_text().replace("links:\n", "links:\n  - title: The public version\n"
+                                                 "    url: https://hub.example.org/tools/qa-tool/\n", 1))
+    hub, problems = check_project(project)
+    assert not [p for p in problems if p.severity == "error"]
+    material = affiliate_material(hub, select(hub, "public"))
+    assert "https://hub.example.org/tools/qa-tool/" in {n.text for n in material.needles}
+    assert "https://hub.example.org/tools/qa-tool/" not in {n.text for n in material.finder}
