@@ -201,15 +201,8 @@ def _strings(value: Any) -> Iterator[str]:
             yield from _strings(item)
 
 
-def _dump(item: Any, exclude: frozenset[str] = frozenset()) -> Any:
-    if not hasattr(item, "model_dump"):
-        return item
-    return item.model_dump(mode="json", exclude={"audience", *exclude})
-
-
-# What a record says that is a pointer, not text of its own: a takeaway's `session` names a
-# session of its event, public material only if the event shows it (then the event says it).
-POINTERS = frozenset({"session"})
+def _dump(item: Any) -> Any:
+    return item.model_dump(mode="json", exclude={"audience"}) if hasattr(item, "model_dump") else item
 
 
 @dataclass(frozen=True)
@@ -422,7 +415,7 @@ def _public_text(public: Hub) -> bytes:
         texts.append(f"{entry.record.title} {TYPE_LABELS[entry.type][0]}")
         event = public.records.get(f"events/{entry.record.event}") if entry.type == "takeaways" else None
         texts += card_phrases(entry, theme_titles, event.record.ends if event else None)
-        texts += _strings(_dump(entry.record, POINTERS))
+        texts += _strings(_dump(entry.record))
     texts += [html.escape(text, quote=False) for text in texts if "<" in text or "&" in text]
     # a text written over lines is also said as one line, as a page shows a paragraph
     texts += [text.replace("\n", " ") for text in texts if "\n" in text]
