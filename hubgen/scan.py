@@ -129,10 +129,21 @@ _NON_ASCII_IN_WORDS = _by_matched_bytes(_non_ascii_in_words)
 
 def _readable(data: bytes) -> bytes:
     """The text a reader sees in HTML: comments opened, inline tags gone, any other tag a line
-    break, references resolved, then as `_seen`. Bytes throughout: each step is one pass in C
-    over the whole text."""
+    break, the text of the attributes a reader or a screen reader is shown (`title`, `alt`,
+    `aria-label`, `content`, `placeholder`, `value`) on lines of their own, references
+    resolved, then as `_seen`. Bytes throughout: each step is one pass in C over the whole text."""
     data = data.replace(b"<!--", b" ").replace(b"-->", b" ")
-    return _seen(_REFERENCE.sub(_IN_WORDS, _TAG.sub(b"", _BLOCK_TAG.sub(b"\n", data))))
+    shown = _SHOWN_ATTRIBUTE.findall(data) if b'="' in data else ()
+    text = _TAG.sub(b"", _BLOCK_TAG.sub(b"\n", data))
+    if shown:
+        text += b"\n" + b"\n".join(shown)
+    return _seen(_REFERENCE.sub(_IN_WORDS, text))
+
+
+# the attributes whose text a page shows (a tooltip, an image's alternative, a label read aloud,
+# a description search engines show), written as Python-Markdown and the theme write them
+# (lowercase, as they write them: an editor's own raw HTML is public text, excused anyway)
+_SHOWN_ATTRIBUTE = re.compile(rb'\s(?:title|alt|aria-label|content|placeholder|value)="([^"<>\n]*)"')
 
 
 def _seen(text: bytes) -> bytes:

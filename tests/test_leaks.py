@@ -243,6 +243,13 @@ def test_scan_finds_nothing_in_a_clean_public_site(built_tiny: Project, public_c
      "content/tools/secret-tool.yml: title"),
     ("leak.json", json.dumps({"t": "<p>Canary record\ntitle charlie</p>"}).encode(),
      "content/tools/secret-tool.yml: title"),
+    # what a tooltip, an image's alternative or a page's description shows is read too
+    ("leak.html", b'<img src="x.png" alt="Canary record title charlie">',
+     "content/tools/secret-tool.yml: title"),
+    ("leak.html", b'<meta name="description" content="Canary record title&#32;charlie">',
+     "content/tools/secret-tool.yml: title"),
+    ("leak.html", b'<a href="#" title="Canary record title charlie">x</a>',
+     "content/tools/secret-tool.yml: title"),
     # a calendar folds its lines at 75 bytes, inside a word perhaps, and escapes commas
     ("webinars/leak.ics",
      b"BEGIN:VCALENDAR\r\nDESCRIPTION:Canary rec\r\n ord\\, title charlie\r\nEND:VCALENDAR\r\n",
