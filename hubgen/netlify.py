@@ -11,6 +11,9 @@ import os
 import shutil
 from pathlib import Path
 
+import yaml
+from zxcvbn import zxcvbn
+
 from hubgen.build import build
 from hubgen.errors import HubError
 from hubgen.headers import NOINDEX, headers_file, parse_headers_file, robots_txt, rule_text
@@ -19,9 +22,10 @@ from hubgen.project import VARIANTS, Project
 PUBLISH = Path("site") / "netlify"
 CREDENTIALS_VAR = "HUBGEN_BASIC_AUTH"
 MIN_PASSWORD = 12
+MAX_PASSWORD = 100  # zxcvbn's time grows with the length: what it reads of a password
 
 
-def check_credentials(value: str | None) -> list[str]:
+def check_credentials(value: str | None, words: tuple[str, ...] = ()) -> list[str]:
     """The `user:password` pairs of HUBGEN_BASIC_AUTH, or a HubError saying what to set."""
     if not value or not value.strip():
         raise HubError(f"{CREDENTIALS_VAR} is not set: the affiliate site is never published without "
@@ -34,7 +38,7 @@ def check_credentials(value: str | None) -> list[str]:
         if not user or len(password) < MIN_PASSWORD:
             raise HubError(f"{CREDENTIALS_VAR}: each entry must be user:password with a password of at "
                            f"least {MIN_PASSWORD} characters (entry for user `{user or '?'}` is not)")
-        guessable = password_weakness(user, password)
+        guessable = password_weakness(user, password, words)
         if guessable:
             raise HubError(f"{CREDENTIALS_VAR}: the password of user `{user}` {guessable}; choose one a "
                            "guess would not find (a passphrase of four or more random words, or a password "
@@ -42,24 +46,29 @@ def check_credentials(value: str | None) -> list[str]:
     return pairs
 
 
-# a password inside one of these (either way round) is a guess away
-_RUNS = ("0123456789" * 8, "abcdefghijklmnopqrstuvwxyz" * 3, "qwertyuiopasdfghjklzxcvbnm" * 3,
-         "qwertzuiopasdfghjklyxcvbnm" * 3, "azertyuiopqsdfghjklmwxcvbn" * 3)
+def password_weakness(user: str, password: str, words: tuple[str, ...] = ()) -> str | None:
+    """Why a password long enough is still guessable, or None. zxcvbn (Dropbox's strength
+    estimator) tries what guessers try: common passwords and their l33t spellings, names,
+    words, keyboard runs, repeats, dates, and the user's own words (the user name, the hub's
+    name and organisation: `words`). Below its score 3 of 4 a password is refused."""
+    result = zxcvbn(password[:MAX_PASSWORD], user_inputs=[user, *words, "affiliate", "affiliates", "hub"])
+    if result["score"] >= 3:
+        return None
+    warning = result["feedback"]["warning"].rstrip(".")
+    return "is easy to guess" + (f" ({warning[:1].lower()}{warning[1:]})" if warning else "")
 
 
-def password_weakness(user: str, password: str) -> str | None:
-    """Why a password long enough is still guessable, or None."""
-    folded, name = password.casefold(), user.casefold()
-    if len(set(folded)) <= 2:
-        return "repeats one or two characters"
-    if name in folded or folded in name:
-        return "holds the user name"
-    if any(folded in run or folded in run[::-1] for run in _RUNS):
-        return "is a run of consecutive characters (like abcdef, 123456 or qwerty)"
-    for size in range(1, len(folded) // 2 + 1):  # `abcabcabcabc`, `passpasspass`
-        if len(folded) % size == 0 and folded[:size] * (len(folded) // size) == folded:
-            return f"repeats `{password[:size]}`"
-    return None
+def hub_words(project: Project) -> tuple[str, ...]:
+    """The words of the hub's name and organisation (hub.yml), which a guess tries first."""
+    try:
+        settings = yaml.safe_load((project.content / "hub.yml").read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError, UnicodeDecodeError):
+        return ()
+    if not isinstance(settings, dict):
+        return ()
+    texts = [settings.get(key) for key in ("title", "public_title", "organisation")]
+    return tuple(word for text in texts if isinstance(text, str)
+                 for word in (text, "".join(text.split()), *text.split()))
 
 
 def netlify_build(project: Project, env: dict[str, str] | None = None) -> str:
@@ -77,7 +86,7 @@ def netlify_build(project: Project, env: dict[str, str] | None = None) -> str:
         if context != "production":
             raise HubError(f"the affiliate site is built only for production, not for `{context}`: "
                            "deploy previews and branch deploys would publish it without review")
-        credentials = check_credentials(env.get(CREDENTIALS_VAR))
+        credentials = check_credentials(env.get(CREDENTIALS_VAR), hub_words(project))
     build(project, (variant,))
     shutil.copytree(project.site_dir(variant), publish)
     rules = parse_headers_file((publish / "_headers").read_text(encoding="utf-8"))

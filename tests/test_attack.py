@@ -31,7 +31,7 @@ from hubgen.models import (  # noqa: I001
     _kinds,
     leaves,
 )
-from hubgen.netlify import check_credentials
+from hubgen.netlify import check_credentials, hub_words
 from hubgen.project import Project
 from hubgen.render import safe_url
 from hubgen.safety import markdown_problems
@@ -488,16 +488,29 @@ def test_13_headers_of_a_folder_without_headers_says_so(tmp_path) -> None:
 # 14. Guessable basic-auth passwords
 
 @pytest.mark.parametrize("pair, why", [
-    ("ann:aaaaaaaaaaaaaaaa", "repeats one or two characters"),
-    ("ann:abababababababab", "repeats one or two characters"),
-    ("annabelle:annabelle2024", "holds the user name"),
-    ("ann:123456789012345", "is a run of consecutive characters"),
-    ("ann:passpasspass", "repeats `pass`"),
+    ("ann:aaaaaaaaaaaaaaaa", 'repeats like "aaa" are easy to guess'),
+    ("ann:abababababababab", "repeats like"),
+    ("annabelle:annabelle2024", "is easy to guess"),
+    ("ann:123456789012345", "similar to a commonly used password"),
+    ("ann:passpasspass", "repeats like"),
+    # the hostile review's (review14 F13): common passwords, l33t, the hub's own words
+    *((f"ann:{password}", "is easy to guess") for password in (
+        "password1234", "Password123!", "Passw0rd2024!", "qwerty123456", "letmein12345", "iloveyou1234",
+        "123456789012a", "aaaaaaaaaaaab1", "affiliates2024", "electronicswatch")),
 ])
 def test_14_guessable_passwords_are_refused(pair: str, why: str) -> None:
     with pytest.raises(HubError) as failure:
-        check_credentials(pair)
+        check_credentials(pair, ("Electronics Watch", "Electronics", "Watch"))
     assert why in str(failure.value)
+    assert str(failure.value).startswith(f"HUBGEN_BASIC_AUTH: the password of user `{pair.split(':')[0]}` ")
+
+
+def test_14_the_hubs_own_name_is_a_guess(tiny: Project) -> None:
+    words = hub_words(tiny)
+    assert {"Tiny Hub", "Example", "Network"} <= set(words)
+    with pytest.raises(HubError, match="is easy to guess"):
+        check_credentials("ann:ExampleNetwork2026", words)
+    assert check_credentials("ann:ExampleNetwork2026") == ["ann:ExampleNetwork2026"]
 
 
 def test_14_a_good_password_is_accepted() -> None:
