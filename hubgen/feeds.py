@@ -71,7 +71,9 @@ def _calendar(view: HubView, name: str) -> icalendar.Calendar:
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", name)
+    # as text (escaped like SUMMARY): icalendar writes an X- property it does not know as it is,
+    # and a line break in a title would start a property of its own
+    calendar.add("x-wr-calname", icalendar.vText(name))
     return calendar
 
 

@@ -86,3 +86,15 @@ def test_atom_feed_is_valid_and_linked_from_every_page(built_tiny: Project, vari
     pages = [p for p in site.rglob("*.html") if p.relative_to(site).parts[0] != "admin"]  # the editor
     linked = [p for p in pages if 'rel="alternate" type="application/atom+xml"' in p.read_text()]
     assert len(linked) == len(pages)
+
+
+def test_a_calendars_name_is_escaped_text() -> None:
+    # a webinar's title names its own calendar (X-WR-CALNAME): a line break in it must not
+    # start a property of its own (review14 F18), and a comma or semicolon stays text
+    from hubgen.feeds import _calendar
+
+    raw = _calendar(None, "Open webinar\rX-INJECTED:yes; a, b").to_ical()
+    assert b"\rX-INJECTED" not in raw and b"\nX-INJECTED" not in raw
+    parsed = icalendar.Calendar.from_ical(raw)
+    assert b"\r\nX-WR-CALNAME:Open webinar\\nX-INJECTED:yes\\; a\\, b\r\n" in raw  # RFC 5545 text
+    assert "X-INJECTED" not in parsed
