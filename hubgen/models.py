@@ -11,9 +11,17 @@ import re
 from collections.abc import Iterator
 from typing import Annotated, Any, ClassVar, Literal, NamedTuple, get_args, get_origin
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    WithJsonSchema,
+)
 
-from hubgen.safety import markdown_problems
+from hubgen.safety import markdown_problems, unclosed_problem, unclosed_tags
 
 ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 ID_RE = re.compile(ID_PATTERN)
@@ -63,7 +71,7 @@ def _one_line(value: str) -> str:
     return _text(value)
 
 
-def _markdown(value: str) -> str:
+def _markdown(value: str, info: ValidationInfo) -> str:
     _text(value)
     if "<!--" in value:
         raise ValueError("has an HTML comment (`<!--`); comments are copied into the page's source, "
@@ -72,6 +80,12 @@ def _markdown(value: str) -> str:
     problems = markdown_problems(value)
     if problems:
         raise ValueError("; also ".join(problems))
+    if isinstance(info.context, dict):
+        # a record's page puts its Markdown fields one after another: their unclosed tags add up
+        record = info.context["unclosed_tags"] = info.context.get("unclosed_tags", 0) + unclosed_tags(value)
+        problem = unclosed_problem(record, " in this record's Markdown fields, this one included")
+        if problem:
+            raise ValueError(problem)
     return value
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import html
 import re
 import string
+from collections import Counter
 from functools import lru_cache
 from html.parser import HTMLParser
 
@@ -21,37 +22,67 @@ import markdown
 import nh3
 
 EXTENSIONS = ["admonition", "attr_list", "md_in_html", "def_list", "tables", "pymdownx.details"]
+# Material's icons (`:material-check:` with its emoji functions) are drawn into the page as an
+# `<svg>` of `<path>`s, and nothing else: that much SVG is allowed, each attribute holding only
+# what a drawing needs (`_VALUES`), so no script, handler, link or style can ride along.
+ICON_TAGS = frozenset({"svg", "path"})
 # What Markdown and the extensions hubgen allows write, and nothing else.
 ALLOWED_TAGS = frozenset({
     "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "dd", "del", "details", "div",
     "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img",
     "input", "ins", "kbd", "label", "li", "mark", "ol", "p", "pre", "q", "s", "small", "span",
-    "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul"})
+    "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul",
+    *ICON_TAGS})
 ALLOWED_ATTRIBUTES = {
     "*": {"class", "id", "title", "lang", "dir"},
     "a": {"href"}, "img": {"src", "alt", "width", "height"}, "ol": {"start"}, "details": {"open"},
     "th": {"style", "align"}, "td": {"style", "align"},
     # pymdownx.tabbed and pymdownx.tasklist write these; an input holds no address here
-    "input": {"type", "name", "checked", "disabled"}, "label": {"for"}, "div": {"data-tabs"},
+    "input": {"type", "name", "checked", "disabled"}, "label": {"for"}, "div": {"data-tabs", "style"},
+    "svg": {"xmlns", "viewBox", "aria-hidden"}, "path": {"d", "style"},
 }
 URL_ATTRIBUTES = frozenset({"href", "src", "action", "formaction", "poster", "background", "cite",
                             "data", "xlink:href", "srcset", "ping", "manifest", "codebase"})
 MEDIA_ATTRIBUTES = frozenset({"src", "srcset", "poster", "data", "background"})
 SCRIPT_TAGS = frozenset({"script", "iframe", "frame", "frameset", "object", "embed", "applet", "base",
-                         "link", "meta", "style", "form", "svg", "math", "template", "noscript"})
-_ALIGN = re.compile(r"^text-align: (?:left|right|center);?$")  # Python-Markdown's tables
+                         "link", "meta", "style", "form", "math", "template", "noscript"})
+# Attributes allowed only with these values: (what they may hold, in words; the pattern).
+_VALUES = {
+    ("td", "style"): ("`text-align: left|right|center` (a table column's)",
+                      re.compile(r"^text-align: (?:left|right|center);?$")),  # Python-Markdown's tables
+    ("th", "style"): ("`text-align: left|right|center` (a table column's)",
+                      re.compile(r"^text-align: (?:left|right|center);?$")),
+    ("div", "style"): ("`width: N%` (a progress bar's, as pymdownx.progressbar writes it)",
+                       re.compile(r"^width: ?\d{1,3}(?:\.\d+)?%;?$")),
+    ("svg", "xmlns"): ("the SVG namespace", re.compile(r"^http://www\.w3\.org/2000/svg$")),
+    ("svg", "viewbox"): ("four numbers", re.compile(r"^-?[\d.]+(?:[ ,]+-?[\d.]+){3}$")),
+    ("svg", "aria-hidden"): ("`true`", re.compile(r"^true$")),
+    ("path", "d"): ("a drawing (the letters of SVG's path commands and numbers)",
+                    re.compile(r"^[MmZzLlHhVvCcSsQqTtAaEe\d\s,.+\-]*$")),
+    ("path", "style"): ("`fill-opacity: N`", re.compile(r"^fill-opacity: ?[\d.]+;?$")),
+}
 _SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):")
-_ANY_SCHEME = re.compile(r"([a-z][a-z0-9+.\-]*):", re.I)
+# a scheme starts a run of its letters: tried from inside a run, a long one without `:` (bare
+# text is written without spaces) would be read again from each of its letters
+_ANY_SCHEME = re.compile(r"(?<![a-z0-9+.\-])([a-z][a-z0-9+.\-]*):", re.I)
 _TAG_NAME = re.compile(r"</?([A-Za-z][^\s/>\x00]*)")
+_START_TAG = re.compile(r"<([A-Za-z][^\s/>\x00]*)")
 # HTML needs `<`, an attribute list `{`, a link `](`, a reference definition `]:`; a scheme
 # on its own is only text. Plain substring tests keep `check` fast on large hubs.
 _MARKERS = ("<", "{", "](", "]:")
-# Python-Markdown reads ahead from each `[` or `<` for its end: thousands never closed in one
-# paragraph take it minutes to hours (30 KB of `[`). Few real paragraphs leave any open.
+# Python-Markdown reads ahead from each `[` for its `]` (and each `(` for its `)`): thousands
+# never closed in one paragraph take it minutes to hours (30 KB of `[`). Few real paragraphs
+# leave any open.
 MAX_OPEN = 50
-MAX_TAG = 1000  # characters from a tag's `<` to its `>`: reading attributes is quadratic too
-_TAG_START = re.compile(r"<[A-Za-z/!?]")
 _PARAGRAPH = re.compile(r"\n[ \t]*\n")
+# Its HTML reader reads ahead from each `<` followed by a letter (a tag's start, `<b`) or `</`
+# and a letter (an end tag's) for a `>`. When one comes, anywhere after, the reader jumps there:
+# 40 KB of `<b ` then a `>` take 0.02 s. When none does, it reads to the end of the text from
+# each: 120 KB of `<a ` take hours (4,000 `a <b` with 100 characters between them, 2.5 s). A `<`
+# before a space, digit or sign (`costs < 5%`, `x<5`, `<=`), `<!` and `<?` cost nothing.
+# The limit holds for a whole record, since a page puts its fields one after another.
+MAX_UNCLOSED = 20
+_TAG_OPEN = re.compile(r"</?[A-Za-z]")
 
 
 def url_scheme(url: str) -> str | None:
@@ -70,13 +101,19 @@ def _attribute_problem(tag: str, name: str, value: str) -> str | None:
             return (f"the link `{value.strip()}` uses `{scheme}:`; links must start with https:// "
                     "(or be a mailto: address)")
         if name in MEDIA_ATTRIBUTES and (scheme or value.strip().startswith("//")):
+            if "emoji" in value.lower():
+                return (f"an emoji picture would load from another host (`{value.strip()}`), which the "
+                        "site never does (no third-party requests); type the emoji character itself, or "
+                        "use one of Material's icons, drawn into the page (`:material-check:`)")
             return (f"`{value.strip()}` loads an image or media from another host, which the site "
                     "never does (no third-party requests); link to it instead: [title](address)")
-    if name == "style" and tag in ("td", "th") and _ALIGN.match(value):
-        return None
     allowed = ALLOWED_ATTRIBUTES["*"] | ALLOWED_ATTRIBUTES.get(tag, set())
-    if name not in allowed:
+    if name not in allowed and name not in {a.lower() for a in allowed}:
         return f"the `{name}` attribute is not allowed on `<{tag}>`; remove it"
+    rule = _VALUES.get((tag, name.lower()))
+    if rule and not rule[1].match(value.strip()):
+        shown = value.strip() if len(value.strip()) <= 60 else value.strip()[:57] + "..."
+        return f"the `{name}` attribute on `<{tag}>` may hold only {rule[0]}, not `{shown}`; remove it"
     return None
 
 
@@ -87,13 +124,30 @@ class _Reader(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.problems: list[str] = []
+        self.in_icon = 0  # how many `<svg>` are open around what is read
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._start(tag, attrs)
+        if tag == "svg":
+            self.in_icon += 1
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._start(tag, attrs)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "svg" and self.in_icon:
+            self.in_icon -= 1
+
+    def _start(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in SCRIPT_TAGS:
             self.problems.append(f"raw HTML `<{tag}>` is not allowed; remove it (embed nothing: "
                                  "link to the page instead)")
             return  # its attributes go with it
-        if tag not in ALLOWED_TAGS:
+        if self.in_icon and tag not in ICON_TAGS:
+            self.problems.append(f"raw HTML `<{tag}>` is not allowed in an `<svg>`, which may draw only "
+                                 "`<path>`s; remove it")
+            return
+        if tag not in ALLOWED_TAGS or (tag == "path" and not self.in_icon):
             self.problems.append(f"raw HTML `<{tag}>` is not allowed; remove it (write Markdown)")
             return
         for name, value in attrs:
@@ -101,9 +155,9 @@ class _Reader(HTMLParser):
             if problem:
                 self.problems.append(problem)
 
-    handle_startendtag = handle_starttag
-
     def handle_comment(self, data: str) -> None:
+        if self.in_icon:
+            return  # Font Awesome's icons carry their licence in one; inside an icon it hides nothing
         self.problems.append("holds an HTML comment or `<![CDATA[` / `<!...>` markup, which the page "
                              "would hide or read otherwise; remove it")
 
@@ -136,6 +190,10 @@ def _as_parsed(page: str) -> str:
                      link_rel=None, strip_comments=False)
 
 
+def _start_tags(page: str) -> list[str]:
+    return [name.lower() for name in _START_TAG.findall(page)]
+
+
 def html_problems(page: str) -> list[str]:
     """What in rendered HTML the allow-list refuses, in words; empty when it is all allowed."""
     parsed = _as_parsed(page)
@@ -143,6 +201,12 @@ def html_problems(page: str) -> list[str]:
     reader.feed(parsed)
     reader.close()
     problems = list(dict.fromkeys(reader.problems))
+    # The sanitizer drops a whole element it finds out of its namespace (`<path onclick=...>` in
+    # HTML, `<foreignObject>` in an `<svg>`), which a browser keeps: what the parsed page lost
+    # the reader never saw, so it is refused here.
+    lost = Counter(_start_tags(page)) - Counter(_start_tags(parsed))
+    problems += [f"raw HTML `<{name}>` is not allowed here (a browser would read it otherwise than it is "
+                 "written); remove it" for name in sorted(lost)]
     if not problems and _sanitizer().clean(page) != nh3.clean(
             parsed, tags=set(ALLOWED_TAGS) | {t.lower() for t in _TAG_NAME.findall(parsed)},
             clean_content_tags=set(), attributes={}, generic_attribute_prefixes=set(string.ascii_lowercase),
@@ -154,23 +218,27 @@ def html_problems(page: str) -> list[str]:
 
 def open_marks(text: str) -> str | None:
     """Why `text` would take the Markdown parser too long, or None."""
-    if max(text.count("["), text.count("("), text.count("<")) <= MAX_OPEN and "<" not in text:
+    if max(text.count("["), text.count("(")) > MAX_OPEN:
+        for paragraph in _PARAGRAPH.split(text):
+            for opening, closing in ("[]", "()"):
+                if _most_open(paragraph, opening, closing) > MAX_OPEN:
+                    return (f"has more than {MAX_OPEN} `{opening}` open at once in one paragraph; close "
+                            f"each with `{closing}` or write `\\{opening}` for one that is text")
+    return unclosed_problem(unclosed_tags(text))
+
+
+def unclosed_tags(text: str) -> int:
+    """How many `<` in `text` start a tag (`<b`, `</b`) that no `>` after them closes."""
+    return len(_TAG_OPEN.findall(text, text.rfind(">") + 1))
+
+
+def unclosed_problem(count: int, where: str = "") -> str | None:
+    """The problem with `count` unclosed tag starts (`where`: in what, when not the field)."""
+    if count <= MAX_UNCLOSED:
         return None
-    for paragraph in _PARAGRAPH.split(text):
-        for opening, closing in ("[]", "()"):
-            if _most_open(paragraph, opening, closing) > MAX_OPEN:
-                return (f"has more than {MAX_OPEN} `{opening}` open at once in one paragraph; close "
-                        f"each with `{closing}` or write `\\{opening}` for one that is text")
-        tags = sum(1 for piece in paragraph.split("<")[1:] if ">" not in piece)
-        for start in _TAG_START.finditer(paragraph):
-            end = paragraph.find(">", start.end())
-            if end < 0 or end - start.start() > MAX_TAG:
-                return (f"has a `{start[0]}` that no `>` closes within {MAX_TAG} characters; close the "
-                        "tag, or write `&lt;` for a `<` that is text")
-        if tags > MAX_OPEN:
-            return (f"has more than {MAX_OPEN} `<` that open no tag in one paragraph; write `&lt;` for "
-                    "a `<` that is text")
-    return None
+    return (f"has more than {MAX_UNCLOSED} `<` followed by a letter (as in `a <b`) and no `>` after them"
+            f"{where}, which makes the site's Markdown reader take minutes; write `&lt;` for a `<` that is "
+            "text (`a &lt;b`), or put a space after it (`a < b`)")
 
 
 def _most_open(text: str, opening: str, closing: str) -> int:

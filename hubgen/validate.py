@@ -428,7 +428,7 @@ def _model(doc: Document, model: type[BaseModel], data: Any, loc: tuple[Any, ...
     cut = _cut_by_comment(doc, loc)
     problems += cut
     try:
-        value = model.model_validate(data)
+        value = model.model_validate(data, context={})  # `context`: what the fields add up to
     except ValidationError as exc:
         cut_fields = {p.field for p in cut}
         problems += [found for err in exc.errors(include_url=False)

@@ -141,10 +141,19 @@ XSS_VECTORS = [
     '<svg><a xlink:href="javascript:alert(1)"><text>x</text></a></svg>',
     '<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>',
     '<form><math><mtext></form><form><mglyph><svg><mtext><style><path id="</style><img onerror=alert(1) src>">',
+    '<svg><path d="M0" onclick="alert(1)"/></svg>',
+    '<path onclick="alert(1)">x</path>',
+    '<svg><foreignObject><img src=x onerror=alert(1)></foreignObject></svg>',
+    '<svg><use href="https://example.org/i.svg#x"/></svg>',
+    '<div style="background:url(https://example.org/x)">x</div>',
 ]
 WRAPPERS = ["{}", "Before {} after.", "- {}", "> {}", "| a |\n|---|\n| {} |", "!!! note\n    {}", "*{}*", "[{}](https://example.org)"]
 _DANGER = re.compile(r"<(script|iframe|object|embed|svg|math|style|link|meta|base|form|template|noscript|xmp|"
                      r"plaintext|textarea|title|video|audio|source|input|button|body)\b", re.I)
+# an `<svg>` that only draws, as Material's icons do, is no danger; `style` only as a width or alignment
+_ICON = re.compile(r'<svg xmlns="http://www.w3.org/2000/svg" viewBox="[\d. ]+">(?:<!--[^<>]*-->)?'
+                   r'(?:<path d="[\w\s,.+-]*"(?: style="fill-opacity: ?[\d.]+")?></path>)+</svg>')
+_STYLE = re.compile(r'\sstyle="(?!width: ?[\d.]+%"|text-align: (?:left|right|center);?")')
 _HANDLER = re.compile(r"<[a-z][^<>]*\son[a-z]+=", re.I)
 _URL_ATTRIBUTE = re.compile(r"\s(href|src|srcset|action|formaction|background|data|poster|xlink:href)=\"([^\"]*)\"", re.I)
 
@@ -156,8 +165,8 @@ def _inert(text: str) -> bool:
 
     renderer = _renderer()
     renderer.reset()
-    parsed = _as_parsed(renderer.convert(text))
-    if _DANGER.search(parsed) or _HANDLER.search(parsed):
+    parsed = _ICON.sub("", _as_parsed(renderer.convert(text)))
+    if _DANGER.search(parsed) or _HANDLER.search(parsed) or _STYLE.search(parsed):
         return False
     for name, value in _URL_ATTRIBUTE.findall(parsed):
         bare = re.sub(r"[\x00-\x20]", "", html.unescape(value)).lower()
