@@ -657,8 +657,8 @@ def test_unclosed_tags_add_up_over_a_record(tiny: Project) -> None:
 
 
 @pytest.mark.parametrize("text", [
-    "See [the guide](https://example.org/guide) for more. " + "lorem ipsum dolor sit amet " * 30_000,
-    "&#x41;" * 100_000 + " <b>x</b>",
+    "See [the guide](https://example.org/guide) for more. " + "lorem ipsum dolor sit amet " * 10_000,
+    "&#x41;" * 50_000 + " <b>x</b>",
 ])
 def test_review_f6_a_long_field_with_a_link_is_judged_in_linear_time(text: str) -> None:
     assert markdown_problems(text) == []  # before the fix: hours (a scheme looked for from every letter)
