@@ -562,7 +562,7 @@ def test_review_markdown_is_judged_with_the_sites_extensions(tiny: Project) -> N
     assert messages(tiny) == []
     write(tiny, "tools/emoji-tool.yml", PUBLIC_TOOL + "body: 'Hello :smile:'\n")
     found = messages(tiny)  # the default emoji index draws each emoji from a CDN
-    assert len(found) == 1 and "loads an image or media from another host" in found[0], found
+    assert len(found) == 1 and "an emoji picture would load from another host" in found[0], found
 
 
 # Harmless things check refused: Material's icons, progress bars, a `<` in prose
