@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import copy
 import os
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -14,6 +16,7 @@ from hubgen.errors import HubError, Problem
 from hubgen.models import TYPES
 from hubgen.project import Project, Variant
 from hubgen.render import engine_text
+from hubgen.safety import html_problems, url_scheme
 from hubgen.validate import Hub
 
 OWNED = ("docs_dir", "site_dir", "nav", "not_in_nav", "exclude_docs", "draft_docs")
@@ -176,6 +179,7 @@ def _shape_problems(base: dict[str, Any], where: _Places) -> list[Problem]:
     for key, why in REFUSED.items():
         if key in base:
             problems.append(where.problem(key, why))
+    problems += _page_text_problems(base, where)
     if isinstance(base.get("extra"), dict) and base["extra"].get("analytics"):
         problems.append(where.problem("extra", "`analytics` loads a tracker from another host; the hub "
                                       "promises no analytics and no third-party requests: remove it"))
@@ -183,6 +187,63 @@ def _shape_problems(base: dict[str, Any], where: _Places) -> list[Problem]:
         problems.append(where.problem("theme", "`font` other than `false` loads fonts from Google; the hub "
                                       "requests nothing from another host: set `font: false`"))
     return problems
+
+
+TEXT_SETTINGS = ("site_name", "site_description", "site_author", "copyright", "repo_url", "repo_name",
+                 "edit_uri")
+# Material writes `extra`'s values into its pages as they are (its templates do not escape them)
+_MARKUP = frozenset('<>"`')
+
+
+def _page_text_problems(base: dict[str, Any], where: _Places) -> list[Problem]:
+    """What in mkdocs.yml Material would write into every page that could run script, load from
+    another host or read the build's environment."""
+    problems = []
+    for path, value in _leaves(base):
+        if isinstance(value, Tagged) and not value.tag.startswith(_PYTHON_TAG):
+            problems.append(where.problem(re.split(r"[.\[]", path)[0], f"`{value.tag}` at `{path}` reads the "
+                                          "build's environment or another file, which can hold secrets (the "
+                                          "affiliate site's passwords): write the value itself"))
+    for key in TEXT_SETTINGS:
+        if key in base and not isinstance(base[key], (str, Tagged)):
+            problems.append(where.problem(key, "must be text"))
+    if isinstance(base.get("copyright"), str):  # written into every page's footer as HTML
+        problems += [where.problem("copyright", problem) for problem in html_problems(base["copyright"])]
+    if isinstance(base.get("repo_url"), str) and url_scheme(base["repo_url"]) != "https":
+        problems.append(where.problem("repo_url", "must start with https://"))
+    theme = base.get("theme") if isinstance(base.get("theme"), dict) else {}
+    elsewhere = [(key, f"{key}[{i}]", item) for key in ("extra_javascript", "extra_css")
+                 if isinstance(base.get(key), list) for i, item in enumerate(base[key])]
+    elsewhere += [("theme", f"theme.{name}", theme[name]) for name in ("logo", "favicon") if name in theme]
+    for key, path, item in elsewhere:
+        address = item.get("path") if isinstance(item, dict) else item
+        if isinstance(address, str) and (url_scheme(address) or address.strip().startswith(("//", "\\"))):
+            problems.append(where.problem(key, f"`{path}` is `{address}`, which the browser would load from "
+                                          "another host (the hub requests nothing from another host): copy "
+                                          "the file into the hub and name its path"))
+    for path, value in _leaves(base.get("extra") if isinstance(base.get("extra"), dict) else {}, "extra"):
+        if not isinstance(value, str):
+            continue
+        scheme = url_scheme(value)
+        if scheme and scheme not in ("https", "mailto") and not any(c.isspace() for c in value.strip()):
+            problems.append(where.problem("extra", f"`{path}` is `{value}`, which uses `{scheme}:`; links "
+                                          "must start with https:// (or be a mailto: address)"))
+        elif _MARKUP & set(value):
+            problems.append(where.problem("extra", f"`{path}` holds `<`, `>`, `\"` or a backtick, which "
+                                          "Material would write into every page as markup; write plain text"))
+    return problems
+
+
+def _leaves(value: Any, path: str = "") -> Iterator[tuple[str, Any]]:
+    """(dotted path, value) of every value in nested mappings and lists (a tagged value is one)."""
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            yield from _leaves(inner, f"{path}.{key}" if path else str(key))
+    elif isinstance(value, list):
+        for index, inner in enumerate(value):
+            yield from _leaves(inner, f"{path}[{index}]")
+    else:
+        yield path, value
 
 
 REFUSED = {

@@ -39,6 +39,12 @@ Stage = Literal["pre-tender", "tender", "award", "contract-management", "renewal
 
 
 RESERVED_IDS = frozenset({"index"})  # tools/index.md is the tools listing, themes/index.md the themes
+SERIES_FOLDER = "series"  # webinars/series/<name>/ are the series' pages: no webinar may take the id
+
+
+def slug(text: str) -> str:
+    """A page name made from a text (a webinar series' name)."""
+    return re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-") or "series"
 
 
 def id_problem(value: str) -> str | None:
@@ -65,8 +71,11 @@ def _text(value: str) -> str:
     return value
 
 
+_LINE_BREAK = re.compile("[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]")  # what any reader may take as one
+
+
 def _one_line(value: str) -> str:
-    if "\n" in value.strip():
+    if _LINE_BREAK.search(value.strip()):
         raise ValueError("must be one line; remove the line breaks")
     return _text(value)
 

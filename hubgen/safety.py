@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import html
 import re
+import secrets
 import string
 from collections import Counter
 from functools import lru_cache
@@ -83,6 +84,18 @@ _PARAGRAPH = re.compile(r"\n[ \t]*\n")
 # The limit holds for a whole record, since a page puts its fields one after another.
 MAX_UNCLOSED = 20
 _TAG_OPEN = re.compile(r"</?[A-Za-z]")
+# Blocks inside blocks are read by recursion: 500 `- ` on one line exhaust Python's stack. Real
+# text nests a few levels.
+MAX_NESTING = 20
+_DEEP_MARKERS = re.compile(rf"^[ \t]*(?:(?:[-*+>]|\d{{1,9}}[.)])[ \t]+){{{MAX_NESTING + 1},}}", re.M)
+_DEEP_INDENT = re.compile(rf"^(?: {{4}}|\t){{{MAX_NESTING + 1},}}", re.M)
+# Admonitions (`!!! note`) one after another take the reader quadratic time (20,000: 14 s).
+MAX_ADMONITIONS = 200
+_ADMONITION = re.compile(r"^[ \t]*(?:!!!|\?\?\?)", re.M)
+# Inline markup costs the reader the paragraph's length again for each mark it finds: 100,000
+# `<a>` in one paragraph take 48 s. Marks times length stays under this (about a second).
+MAX_INLINE_WORK = 1_000_000_000
+_INLINE_MARKS = re.compile(r"[<*_`\[&\\]")
 
 
 def url_scheme(url: str) -> str | None:
@@ -90,6 +103,12 @@ def url_scheme(url: str) -> str | None:
     cleaned = re.sub(r"[\x00-\x20]", "", url).lower()
     match = _SCHEME.match(cleaned)
     return match.group(1) if match else None
+
+
+def _as_browser_reads(url: str) -> str:
+    """An address as a browser's URL parser reads it: spaces around it, tabs and line breaks in it
+    dropped, `\\` read as `/` (so `/\\evil.example/a.png` is another host's)."""
+    return re.sub(r"[\t\n\r]", "", url).strip("\x00 \x0c").replace("\\", "/")
 
 
 def _attribute_problem(tag: str, name: str, value: str) -> str | None:
@@ -100,7 +119,7 @@ def _attribute_problem(tag: str, name: str, value: str) -> str | None:
         if scheme and scheme not in ("https", "mailto"):
             return (f"the link `{value.strip()}` uses `{scheme}:`; links must start with https:// "
                     "(or be a mailto: address)")
-        if name in MEDIA_ATTRIBUTES and (scheme or value.strip().startswith("//")):
+        if name in MEDIA_ATTRIBUTES and (scheme or _as_browser_reads(value).startswith("//")):
             if "emoji" in value.lower():
                 return (f"an emoji picture would load from another host (`{value.strip()}`), which the "
                         "site never does (no third-party requests); type the emoji character itself, or "
@@ -224,7 +243,22 @@ def open_marks(text: str) -> str | None:
                 if _most_open(paragraph, opening, closing) > MAX_OPEN:
                     return (f"has more than {MAX_OPEN} `{opening}` open at once in one paragraph; close "
                             f"each with `{closing}` or write `\\{opening}` for one that is text")
-    return unclosed_problem(unclosed_tags(text))
+    if _DEEP_MARKERS.search(text) or _DEEP_INDENT.search(text):
+        return (f"nests lists, quotes or indented blocks more than {MAX_NESTING} levels deep; a page needs "
+                "a few: flatten it")
+    if len(_ADMONITION.findall(text)) > MAX_ADMONITIONS:
+        return (f"has more than {MAX_ADMONITIONS} notes (`!!!` or `???`), which makes the site's Markdown "
+                "reader take minutes; split the text into records")
+    unclosed = unclosed_problem(unclosed_tags(text))
+    if unclosed:
+        return unclosed
+    if len(text) * len(text) // 1000 > MAX_INLINE_WORK // 1000:  # only a long text can come near
+        for paragraph in _PARAGRAPH.split(text):
+            if len(paragraph) * len(_INLINE_MARKS.findall(paragraph)) > MAX_INLINE_WORK:
+                return ("has a paragraph too long and full of markup (`*`, `_`, `<`, `[`, `&`...) for the "
+                        "site's Markdown reader to read in a reasonable time; split it into paragraphs "
+                        "(a blank line between them)")
+    return None
 
 
 def unclosed_tags(text: str) -> int:
@@ -291,8 +325,19 @@ def markdown_problems(text: str) -> list[str]:
         return []  # no HTML, attribute list or link at all: nothing to render
     renderer = _renderer()
     renderer.reset()
-    page = renderer.convert(text)
-    problems = html_problems(page)
+    # The page puts the next field after this one: a raw HTML block this field leaves open
+    # (`<div>` never closed) would swallow it as HTML, unrendered, whatever check saw of it.
+    # A paragraph of a word nobody can guess, after the field, must come out as a paragraph.
+    after = f"hubgen{secrets.token_hex(8)}"
+    try:
+        page = renderer.convert(f"{text}\n\n{after}")
+    except RecursionError:  # nesting the bounds above do not foresee
+        return ["is nested too deeply for the site's Markdown reader; flatten it"]
+    closed = f"<p>{after}</p>"
+    problems = [] if closed in page else [
+        "leaves raw HTML open (a tag such as `<div>` with no `</div>` in this field): the rest of the page "
+        "would be read as HTML, not Markdown; close every tag you open within the field"]
+    problems += html_problems(page.replace(closed, "").replace(after, ""))
     # a reference definition is read by every field of the page, not only its own: `[x][g]`
     # in one field takes its address from `[g]: ...` in another
     for _, (url, _title) in sorted(renderer.references.items()):

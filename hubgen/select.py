@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from typing import Any
 
 from hubgen.project import Variant
+from hubgen.reading import as_read
 from hubgen.validate import Entry, Hub
 
 
@@ -14,7 +13,7 @@ def select(hub: Hub, variant: Variant) -> Hub:
     """The hub as `variant` may see it; for the public site, every affiliate-only part removed."""
     if variant == "affiliates":
         return hub
-    records = {ref: e for ref, e in hub.records.items() if e.audience == "public"}
+    records = {ref: e for ref, e in hub.records.items() if e.audience == "public" and not _nothing_public(e)}
     kept = {ref: Entry(e.type, e.id, e.path, _public_record(e, records, hub), e.doc)
             for ref, e in records.items()}
     used = {theme for e in kept.values() for theme in e.record.themes}
@@ -23,6 +22,13 @@ def select(hub: Hub, variant: Variant) -> Hub:
     if settings.public_title:
         settings = settings.model_copy(update={"title": settings.public_title})
     return Hub(settings, themes, kept)
+
+
+def _nothing_public(entry: Entry) -> bool:
+    """A takeaway whose sections are all affiliate-only, with no points: its page would be an empty
+    `Takeaways` heading, telling readers what is withheld. It is affiliate-only."""
+    record = entry.record
+    return entry.type == "takeaways" and not record.points and not _public(record.sections or [])
 
 
 def _public(items: list[Any]) -> list[Any]:
@@ -66,5 +72,6 @@ def _hidden_sessions(hub: Hub, event_id: str) -> set[str]:
 
 
 def _same(title: str) -> str:
-    """A session's name as a reader compares it: its words, case, spacing and punctuation aside."""
-    return " ".join(re.findall(r"\w+", unicodedata.normalize("NFKC", title).casefold()))
+    """A session's name as a reader compares it (as the scan reads it): its words, case, spacing,
+    punctuation, invisible characters and look-alike letters aside."""
+    return as_read(title)

@@ -26,14 +26,17 @@ from hubgen.models import (
     PLACEHOLDER,
     RECORD_MODELS,
     REF_RE,
+    SERIES_FOLDER,
     TYPES,
     HubSettings,
     Record,
     Theme,
     id_problem,
     leaves,
+    slug,
 )
 from hubgen.project import Project
+from hubgen.reading import as_read
 
 IGNORED_FILES = frozenset({"README.md", ".gitkeep", ".DS_Store"})
 
@@ -110,7 +113,7 @@ def check_content(project: Project, *, parallel: bool = True, keep: bool = True)
     files, refused = _record_files(project)
     problems += refused
     settings, _ = _validate_one(project, content / "hub.yml", HubSettings, problems)
-    themes, theme_ids = _validate_themes(project, content / "themes.yml", problems)
+    themes, theme_ids, themes_at = _validate_themes(project, content / "themes.yml", problems)
     known = {f"{type_}/{path.stem}" for type_, path in files}
     default = settings.default_audience if settings is not None else "affiliates"
     chunks = [files]
@@ -128,7 +131,7 @@ def check_content(project: Project, *, parallel: bool = True, keep: bool = True)
             results = [_check_chunk(jobs[0])]
     entries: dict[str, Entry] = {}
     facts: dict[str, Facts] = {}
-    sessions: dict[str, list[str]] = {}
+    sessions: Sessions = {}
     asked: list[tuple[Problem, str, str]] = []
     unstated: dict[str, Problem] = {}
     for found_entries, found_problems, found_facts, found_sessions, found_asked, found_unstated in results:
@@ -139,8 +142,10 @@ def check_content(project: Project, *, parallel: bool = True, keep: bool = True)
         asked += found_asked
         unstated.update(found_unstated)
     audiences = record_audiences(facts, default)
-    problems += pointer_problems(facts, audiences)
-    problems += _unknown_sessions(sessions, asked)
+    problems += id_problems(project, audiences)
+    texts = settings_and_theme_pointers(project, settings, themes, themes_at)  # hub.yml's, themes.yml's
+    problems += pointer_problems({**facts, **texts}, audiences)
+    problems += _unknown_sessions(sessions, asked, audiences)
     problems += [_no_audience(where, audiences[ref], facts[ref].event) for ref, where in unstated.items()]
     warnings = sorted({p for p in problems if p.is_warning})
     problems = sorted({p for p in problems if not p.is_warning})
@@ -182,6 +187,7 @@ class Facts(NamedTuple):
     event: str | None      # a takeaway's event
     themes: tuple[str, ...]
     pointers: tuple[Pointer, ...]
+    series: str | None = None  # a webinar's
 
 
 # `tools/<id>` in a link, a path or an address: `../tools/x.md`, `/tools/x/`, `https://site/tools/x/`
@@ -189,14 +195,52 @@ class Facts(NamedTuple):
 _POINTER = re.compile(r"(?<![\w-])(tools|webinars|clauses|events|takeaways|themes)[/\\]+"
                       r"([a-z0-9]+(?:-[a-z0-9]+)*)(?![\w-])", re.I)
 _PAGE = re.compile(r"(?<![\w-])()([a-z0-9]+(?:-[a-z0-9]+)*)(?:\.md|\.html|[/\\])(?![\w-])", re.I)
+# a series' page, `webinars/series/<slug>/`
+_SERIES = re.compile(r"(?<![\w-])webinars[/\\]+series[/\\]+([a-z0-9]+(?:-[a-z0-9]+)*)(?![\w-])", re.I)
 _ADDRESS = re.compile(r"[a-z][a-z0-9+.-]*://[^\s<>()\[\]\"']*", re.I)
 
 
 def record_pointers(project: Project, entry: Entry) -> tuple[Pointer, ...]:
     """Every record or theme page the record's texts and addresses name, with its place."""
+    return text_pointers(project, entry.path, entry.doc, leaves(entry.record), entry.type)
+
+
+# what of hub.yml the public site shows (its `affiliates_*` and editor settings it never does)
+PUBLIC_SETTINGS = frozenset({"title", "public_title", "organisation", "description"})
+
+
+def settings_and_theme_pointers(project: Project, settings: HubSettings | None, themes: list[Theme] | None,
+                                themes_at: dict[str, tuple[Any, ...]]) -> dict[str, Facts]:
+    """The pointers in hub.yml's public texts and in each theme's, as facts of their own: the
+    settings are public, a theme as public as the records that use it (see `pointer_problems`)."""
+    facts = {}
+    content = project.content
+    if settings is not None:
+        doc = load_file(content / "hub.yml", project.shown(content / "hub.yml"))[0]
+        found = [leaf for leaf in leaves(settings) if leaf.loc[0] in PUBLIC_SETTINGS]
+        facts["hub.yml"] = Facts("public", None, (), text_pointers(project, doc.path, doc, found, None,
+                                                                   SHOWN_PUBLICLY))
+    if themes:
+        doc = load_file(content / "themes.yml", project.shown(content / "themes.yml"))[0]
+        for theme in themes:
+            found = list(leaves(theme, themes_at[theme.id]))
+            facts[f"themes.yml#{theme.id}"] = Facts(None, None, (theme.id,), text_pointers(
+                project, doc.path, doc, found, None, SHOWN_PUBLICLY))
+    return facts
+
+
+RECORD_REMEDY = ("remove the link, or make this text affiliate-only (move it into `affiliate_note`, or set "
+                 "`audience: affiliates` on its part)")
+SHOWN_PUBLICLY = "remove the link (this text is shown on every page of the public site that uses it)"
+
+
+def text_pointers(project: Project, shown: str, doc: Document | None, found_leaves: Any,
+                  folder: str | None, remedy: str = RECORD_REMEDY) -> tuple[Pointer, ...]:
+    """Every record or theme page these texts of one file name, with its place (a page by its id
+    alone is one of `folder`, the folder of the page the text is shown on, if given)."""
     found = []
     source: str | None = None
-    for leaf in leaves(entry.record):
+    for leaf in found_leaves:
         text = leaf.text
         if not any(mark in text for mark in ("/", "\\", ".htm", ".md", "%")):
             continue  # names no page: most texts
@@ -204,21 +248,24 @@ def record_pointers(project: Project, entry: Entry) -> tuple[Pointer, ...]:
             text = f"{text}\n{urllib.parse.unquote(html.unescape(text))}"
         matches = {}  # target: (type, id, as written); a path with its folder named first
         relative = _ADDRESS.sub(" ", text)  # a page by its id alone is a relative link
-        for pattern, where in ((_POINTER, text), (_PAGE, relative)):
+        for pattern, where in ((_POINTER, text), (_PAGE, relative) if folder else (_POINTER, "")):
             for m in pattern.finditer(where):
-                type_ = m[1].lower() or entry.type
+                type_ = m[1].lower() or str(folder)
                 matches.setdefault(f"{type_}/{m[2].lower()}", (type_, m[2].lower(), m[0]))
+        for m in _SERIES.finditer(text):
+            matches.setdefault(f"series/{m[1].lower()}", ("series", m[1].lower(), m[0]))
         for type_, id_, written in sorted(matches.values()):
             if source is None:
-                source = _source(project, entry.path)
-            line, column = _position(entry.doc, leaf.loc, source, written, id_)
+                source = _source(project, shown)
+            line, column = _position(doc, leaf.loc, source, written, id_)
             target = f"{type_}/{id_}"
-            what = (f"the theme page `{target}`, which the public site does not have (only "
-                    "affiliate-only records use the theme)" if type_ == "themes"
-                    else f"`{target}`, which is affiliate-only: the public site must not name it")
-            message = (f"points at {what}; remove the link, or make this text affiliate-only "
-                       "(move it into `affiliate_note`, or set `audience: affiliates` on its part)")
-            found.append(Pointer(target, Problem(entry.path, line, column, message, field_name(leaf.loc)),
+            what = {"themes": f"the theme page `{target}`, which the public site does not have (only "
+                              "affiliate-only records use the theme)",
+                    "series": f"the page of the webinar series `{id_}`, which the public site does not "
+                              "have (only affiliate-only webinars are in the series)",
+                    }.get(type_, f"`{target}`, which is affiliate-only: the public site must not name it")
+            message = f"points at {what}; {remedy}"
+            found.append(Pointer(target, Problem(shown, line, column, message, field_name(leaf.loc)),
                                  leaf.audience))
     return tuple(found)
 
@@ -257,17 +304,45 @@ def record_audiences(facts: dict[str, Facts], default: str) -> dict[str, str]:
     return audiences
 
 
+def id_problems(project: Project, audiences: dict[str, str]) -> list[Problem]:
+    """A public record whose id holds an affiliate-only record's id (`<event>-disclosures`, as
+    takeaways of an event are named): the public site would show it in the page's address."""
+    hidden = {ref.split("/", 1)[1]: ref for ref, audience in audiences.items() if audience != "public"}
+    problems = []
+    for ref, audience in sorted(audiences.items()):
+        if audience != "public":
+            continue
+        parts = ref.split("/", 1)[1].split("-")
+        inside = {"-".join(parts[i:j]) for i in range(len(parts)) for j in range(i + 1, len(parts) + 1)}
+        for name in sorted(inside & hidden.keys()):
+            problems.append(Problem(project.shown(project.content / f"{ref}.yml"), 0, 0,
+                                    f"file name: holds `{name}`, the id of the affiliate-only "
+                                    f"{hidden[name]}: the public site would show it in this page's address; "
+                                    "rename the file (and every reference to it) without it"))
+    return problems
+
+
 def pointer_problems(facts: dict[str, Facts], audiences: dict[str, str]) -> list[Problem]:
     """Public text that names an affiliate-only record, or a theme only those use: it would
     publish the id, and so the record's existence."""
-    public_themes = {t for ref, f in facts.items() if audiences[ref] == "public" for t in f.themes}
+    public_themes = {t for ref, f in facts.items() if audiences.get(ref) == "public" for t in f.themes}
+    series: dict[str, bool] = {}  # each series' page: whether the public site has it
+    for ref, f in facts.items():
+        if f.series:
+            series[slug(f.series)] = series.get(slug(f.series), False) or audiences.get(ref) == "public"
     problems = []
     for ref, f in facts.items():
+        if ref.startswith("themes.yml#"):
+            audience = "public" if f.themes[0] in public_themes else "affiliates"
+        else:
+            audience = audiences.get(ref, f.audience)
         for pointer in f.pointers:
-            if (pointer.audience or audiences[ref]) != "public":
+            if (pointer.audience or audience) != "public":
                 continue
             if pointer.target.startswith("themes/"):
                 hidden = pointer.target.split("/", 1)[1] not in public_themes
+            elif pointer.target.startswith("series/"):
+                hidden = series.get(pointer.target.split("/", 1)[1]) is False
             else:
                 hidden = audiences.get(pointer.target) == "affiliates"
             if hidden:
@@ -442,18 +517,19 @@ def _model(doc: Document, model: type[BaseModel], data: Any, loc: tuple[Any, ...
 
 
 def _validate_themes(project: Project, path: Path, problems: list[Problem]
-                     ) -> tuple[list[Theme] | None, list[str] | None]:
-    """The themes (None if any is wrong), and the ids written there, which records are checked
-    against even when some theme is wrong (so that an editor fixes everything in one go)."""
+                     ) -> tuple[list[Theme] | None, list[str] | None, dict[str, tuple[Any, ...]]]:
+    """The themes (None if any is wrong), the ids written there, which records are checked
+    against even when some theme is wrong (so that an editor fixes everything in one go), and
+    where each theme stands in the file."""
     if os.path.lexists(path) and (bad := not_regular(project, path)):
         problems.append(Problem(project.shown(path), 0, 0, bad))
-        return None, None
+        return None, None, {}
     if not path.is_file():
-        return None, None
+        return None, None, {}
     doc, found = load_file(path, project.shown(path))
     problems += found
     if found:
-        return None, None
+        return None, None, {}
     items, at = doc.data, ()
     # the web editor's shape: `themes:` holding the list (a form cannot edit a top-level list)
     if isinstance(items, dict) and set(items) == {"themes"} and isinstance(items["themes"], list):
@@ -461,7 +537,7 @@ def _validate_themes(project: Project, path: Path, problems: list[Problem]
     if not isinstance(items, list):
         problems.append(doc.problem((), "must be a list of themes, each starting with `- id: ...` "
                                         "(or a mapping whose only key, `themes:`, holds that list)"))
-        return None, None
+        return None, None, {}
     themes, seen, ok = [], {}, True
     ids = [item["id"] for item in items if isinstance(item, dict) and isinstance(item.get("id"), str)]
     for index, item in enumerate(items):
@@ -479,10 +555,10 @@ def _validate_themes(project: Project, path: Path, problems: list[Problem]
         awkward = apostrophe_id(theme.id)
         if awkward:
             problems.append(_warning(doc, (*at, index, "id"), awkward))
-    return (themes if ok else None), ids
+    return (themes if ok else None), ids, {theme_id: (*at, index) for theme_id, index in seen.items()}
 
 
-Chunk = tuple[list[Entry], list[Problem], dict[str, "Facts"], dict[str, list[str]],
+Chunk = tuple[list[Entry], list[Problem], dict[str, "Facts"], "Sessions",
               list[tuple[Problem, str, str]], dict[str, Problem]]
 
 
@@ -496,7 +572,7 @@ def _check_chunk(args: tuple[Project, list[tuple[str, Path]], set[str], list[str
     checked once every chunk is done)."""
     project, files, known, theme_ids, default, keep = args
     entries, problems, facts = [], [], {}
-    sessions: dict[str, list[str]] = {}
+    sessions: Sessions = {}
     asked: list[tuple[Problem, str, str]] = []
     unstated: dict[str, Problem] = {}
     for type_, path in files:
@@ -506,11 +582,11 @@ def _check_chunk(args: tuple[Project, list[tuple[str, Path]], set[str], list[str
             continue
         record = entry.record
         facts[entry.ref] = Facts(record.audience, record.part("event"), tuple(record.themes),
-                                 record_pointers(project, entry))
+                                 record_pointers(project, entry), getattr(record, "series", None))
         if record.audience is None:
             unstated[entry.ref] = entry.doc.problem((), "")
         if type_ == "events":
-            sessions[entry.id] = [session.title for session in record.sessions]
+            sessions[entry.id] = [(session.title, session.audience) for session in record.sessions]
         elif type_ == "takeaways" and record.session is not None:
             asked.append((_warning(entry.doc, ("session",), ""), record.event, record.session))
         if not keep:
@@ -540,17 +616,27 @@ def _no_audience(where: Problem, audience: str, event: str | None) -> Problem:
                    "`audience: public` or `audience: affiliates` to say which", "audience", "warning")
 
 
-def _unknown_sessions(sessions: dict[str, list[str]], asked: list[tuple[Problem, str, str]]) -> list[Problem]:
+Sessions = dict[str, list[tuple[str, str | None]]]  # an event's sessions: (title, audience as stated)
+
+
+def _unknown_sessions(sessions: Sessions, asked: list[tuple[Problem, str, str]],
+                      audiences: dict[str, str]) -> list[Problem]:
     """A takeaway naming a session its event does not have gets a heading of its own on the
-    event page: usually a typo."""
+    event page: usually a typo. A name a reader cannot tell from a session's (a soft hyphen, a
+    look-alike letter) is that session. A public takeaway is never shown an affiliate-only
+    session's title as a suggestion."""
     found = []
     for where, event, session in asked:
-        titles = sessions.get(event)
-        if titles is None or session in titles:
+        if event not in sessions:
             continue  # an event that does not exist (or does not read) is reported already
+        if as_read(session) in {as_read(title) for title, _ in sessions[event]}:
+            continue
+        public = audiences.get(where.path.removeprefix("content/").removesuffix(".yml")) == "public"
+        titles = [title for title, audience in sessions[event] if not public or (
+            audiences.get(f"events/{event}") == "public" and audience in (None, "public"))]
         near = difflib.get_close_matches(session, titles, n=1, cutoff=0.6)
         hint = (f"did you mean `{near[0]}`?" if near else
-                f"its sessions are: {', '.join(titles)}" if titles else "the event lists no sessions")
+                f"its sessions are: {', '.join(titles)}." if titles else "the event lists no sessions.")
         found.append(Problem(where.path, where.line, where.column,
                              f"`{session}` is not a session of {event}; {hint} As written, these "
                              "takeaways get a heading of their own on the event page",
@@ -578,6 +664,9 @@ def validate_record(project: Project, type_: str, path: Path, problems: list[Pro
     preview re-checks one edited file with this and check_references."""
     shown = project.shown(path)
     bad_id = id_problem(path.stem)
+    if not bad_id and type_ == "webinars" and path.stem == SERIES_FOLDER:
+        bad_id = (f"`{SERIES_FOLDER}` is reserved for webinars: `webinars/{SERIES_FOLDER}/` holds the pages "
+                  "of webinar series; choose another id")
     if bad_id:
         problems.append(Problem(shown, 0, 0, f"file name: {bad_id}; rename the file"))
     elif apostrophe_id(path.stem):

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import re
 from collections import defaultdict
 from functools import cached_property
 from typing import Any
 
-from hubgen.models import TYPES
+from hubgen.models import TYPES, slug
 from hubgen.project import Variant
 from hubgen.validate import Entry, Hub
 
@@ -38,11 +37,6 @@ def sort_key(entry: Entry) -> tuple[int, str, str]:
 
 def page_path(entry: Entry) -> str:
     return f"{entry.type}/{entry.id}.md"
-
-
-def slug(text: str) -> str:
-    """A page name made from a text (a webinar series' name)."""
-    return re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-") or "series"
 
 
 def day(value: dt.date) -> str:

@@ -37,7 +37,7 @@ from hubgen.render import safe_url
 from hubgen.safety import markdown_problems
 from hubgen.scan import Material, affiliate_material, scan_site
 from hubgen.select import select
-from hubgen.validate import check_project
+from hubgen.validate import check_content, check_project
 from tests.conftest import run_hubgen, write
 from tests.test_leaks import readable
 
@@ -640,7 +640,7 @@ def test_an_svg_that_only_draws_is_harmless_and_passes() -> None:
     "x<5 and y<=6 " * 60,
     "see a </b, <!x and <?y",
     "<" + "a " * 60_000,                       # one unclosed `<a`: read to the end once
-    "a <b " * 40_000 + ">",                    # closed at the end: the reader jumps there
+    "a <b " * 4_000 + ">",                     # closed at the end: the reader jumps there
 ])
 def test_a_lt_sign_in_prose_is_fine(prose: str) -> None:
     assert markdown_problems(prose) == []  # before the fix: refused
@@ -658,7 +658,146 @@ def test_unclosed_tags_add_up_over_a_record(tiny: Project) -> None:
 
 @pytest.mark.parametrize("text", [
     "See [the guide](https://example.org/guide) for more. " + "lorem ipsum dolor sit amet " * 10_000,
-    "&#x41;" * 50_000 + " <b>x</b>",
+    "&#x41;" * 10_000 + " <b>x</b>",
 ])
 def test_review_f6_a_long_field_with_a_link_is_judged_in_linear_time(text: str) -> None:
     assert markdown_problems(text) == []  # before the fix: hours (a scheme looked for from every letter)
+
+
+# Found by the second hostile review (/work/brief/review14.md, by its finding ids)
+
+def test_review_f19_a_field_leaving_raw_html_open_is_refused(tiny: Project) -> None:
+    write(tiny, "tools/open-tool.yml", PUBLIC_TOOL + "body: |\n  Hello.\n\n  <div>\n"
+          "affiliate_note: 'Avoid `<img src=x onerror=alert(1)>` here.'\n")
+    assert messages(tiny) == [
+        "content/tools/open-tool.yml:7:7: body: leaves raw HTML open (a tag such as `<div>` with no `</div>` "
+        "in this field): the rest of the page would be read as HTML, not Markdown; close every tag you "
+        "open within the field"]
+    write(tiny, "tools/open-tool.yml", PUBLIC_TOOL + "body: |\n  Hello.\n\n  <div>\n  x\n  </div>\n")
+    assert messages(tiny) == []
+
+
+@pytest.mark.parametrize("body", [
+    "![x](/\\evil.example/a.png)",                       # a browser reads `\` as `/`
+    '<img src="/&#9;/evil.example/c.png" alt="c">',      # and drops tabs
+    '<img src="/&#92;evil.example/c.png" alt="c">',
+])
+def test_review_f4_images_from_another_host_written_with_backslashes_or_tabs_are_refused(body: str) -> None:
+    assert any("loads an image or media from another host" in p for p in markdown_problems(body))
+
+
+@pytest.mark.parametrize("append, expected", [
+    ("copyright: '<script>alert(document.domain)</script>'\n",
+     "mkdocs.yml:8:12: copyright: raw HTML `<script>` is not allowed"),
+    ("extra_javascript:\n  - https://evil.example/x.js\n",
+     "mkdocs.yml:9:3: extra_javascript: `extra_javascript[0]` is `https://evil.example/x.js`, which the "
+     "browser would load from another host"),
+    ("extra_css:\n  - //evil.example/x.css\n", "mkdocs.yml:9:3: extra_css: `extra_css[0]` is"),
+    ("extra:\n  social:\n    - icon: fontawesome/brands/github\n      link: javascript:alert(2)\n",
+     "mkdocs.yml:9:3: extra: `extra.social[0].link` is `javascript:alert(2)`, which uses `javascript:`"),
+    ("extra:\n  note: 'x\" onmouseover=\"alert(1)'\n", "mkdocs.yml:9:3: extra: `extra.note` holds `<`"),
+    ("repo_url: javascript:alert(1)\n", "mkdocs.yml:8:11: repo_url: must start with https://"),
+    ("site_name: [1, 2]\n", "mkdocs.yml:8:12: site_name: must be text"),
+    ("copyright: !ENV [HUBGEN_BASIC_AUTH, none]\n",  # F12
+     "mkdocs.yml:8:12: copyright: `!ENV` at `copyright` reads the build's environment"),
+])
+def test_review_f2_f12_mkdocs_settings_material_writes_into_pages_are_judged(
+        tiny: Project, append: str, expected: str) -> None:
+    found = _config_problems(tiny, append)
+    assert len(found) == 1 and found[0].startswith(expected), found
+
+
+def test_review_f2_harmless_settings_pass(tiny: Project) -> None:
+    (tiny.root / "mkdocs.yml").write_text(
+        BASE_CONFIG + "copyright: 'Copyright &copy; 2026 <a href=\"https://example.org\">Org</a>'\n"
+        "extra:\n  social:\n    - icon: fontawesome/brands/github\n      link: https://github.com/x\n"
+        "  generator: false\nextra_css: [assets/x.css]\n")
+    assert load_base(tiny)["copyright"].startswith("Copyright")
+
+
+def test_review_f3_pointers_in_hub_yml_and_themes_yml_are_reported(tiny: Project) -> None:
+    write(tiny, "hub.yml", (tiny.content / "hub.yml").read_text().replace(
+        "description: A tiny hub used by the tests.",
+        "description: A tiny hub; members see https://hub.example.org/tools/secret-tool/"))
+    write(tiny, "themes.yml", (tiny.content / "themes.yml").read_text().replace(
+        "title: Disclosures", "title: Disclosures, see /tools/secret-tool/", 1))
+    remedy = ("points at `tools/secret-tool`, which is affiliate-only: the public site must not name it; "
+              "remove the link (this text is shown on every page of the public site that uses it)")
+    assert messages(tiny) == [f"content/hub.yml:3:62: description: {remedy}",
+                              f"content/themes.yml:2:28: [0].title: {remedy}"]
+
+
+@pytest.mark.parametrize("name", ["Canary sess\u00adion golf", "Canary sess\u200bion golf",
+                                  "Canary s\u0435ssion golf", "CANARY session - golf"])
+def test_review_f5_a_session_named_with_hidden_or_look_alike_characters_is_dropped(
+        tiny: Project, name: str) -> None:
+    write(tiny, "takeaways/odd-takeaways.yml", "title: Odd\nsummary: Lessons.\nevent: tiny-event\n"
+          f"session: \"{name}\"\naudience: public\nthemes: [disclosures]\npoints:\n  - A point.\n")
+    hub, problems = check_project(tiny)
+    assert problems == [] and select(hub, "public").records["takeaways/odd-takeaways"].record.session is None
+
+
+def test_review_f5_check_never_suggests_an_affiliate_only_session_to_a_public_takeaway(tiny: Project) -> None:
+    write(tiny, "takeaways/typo-takeaways.yml", "title: Typo\nsummary: Lessons.\nevent: tiny-event\n"
+          "session: Canary sesion golf\naudience: public\nthemes: [disclosures]\npoints:\n  - A point.\n")
+    warnings = [str(w) for w in check_content(tiny).warnings if "typo-takeaways" in w.path]
+    assert warnings == ["content/takeaways/typo-takeaways.yml:4:10: warning: session: `Canary sesion golf` "
+                        "is not a session of tiny-event; its sessions are: Opening session. As written, "
+                        "these takeaways get a heading of their own on the event page"]
+
+
+def test_review_f7_a_public_link_to_an_affiliate_only_series_page_is_reported(tiny: Project) -> None:
+    write(tiny, "webinars/sec-web.yml", "title: Closed\nsummary: Members only.\nthemes: [disclosures]\n"
+          "audience: affiliates\nseries: Zanzibar Bribery Inquiry\n")
+    write(tiny, "tools/series-tool.yml", PUBLIC_TOOL + "body: Members can [watch](https://affiliates."
+          "example.org/webinars/series/zanzibar-bribery-inquiry/).\n")
+    assert messages(tiny) == [
+        "content/tools/series-tool.yml:7:58: body: points at the page of the webinar series "
+        "`zanzibar-bribery-inquiry`, which the public site does not have (only affiliate-only webinars are "
+        "in the series); remove the link, or make this text affiliate-only (move it into `affiliate_note`, "
+        "or set `audience: affiliates` on its part)"]
+    write(tiny, "webinars/pub-web.yml", "title: Open\nsummary: For all.\nthemes: [disclosures]\n"
+          "audience: public\nseries: Zanzibar Bribery Inquiry\n")
+    assert messages(tiny) == []
+
+
+def test_review_f10_a_public_id_holding_an_affiliate_only_id_is_reported(tiny: Project) -> None:
+    write(tiny, "takeaways/secret-event-disclosures.yml", "title: Disclosures\nsummary: Learnt.\n"
+          "event: secret-event\naudience: public\nthemes: [disclosures]\npoints:\n  - Ask.\n")
+    assert messages(tiny) == [
+        "content/takeaways/secret-event-disclosures.yml: file name: holds `secret-event`, the id of the "
+        "affiliate-only events/secret-event: the public site would show it in this page's address; rename "
+        "the file (and every reference to it) without it"]
+
+
+def test_review_f16_a_webinar_may_not_be_named_series(tiny: Project) -> None:
+    write(tiny, "webinars/series.yml", "title: Kickoff\nsummary: Start.\nthemes: [disclosures]\n")
+    assert messages(tiny) == [
+        "content/webinars/series.yml: file name: `series` is reserved for webinars: `webinars/series/` "
+        "holds the pages of webinar series; choose another id; rename the file"]
+
+
+def test_review_f17_a_takeaway_with_nothing_public_left_is_not_published(tiny: Project) -> None:
+    write(tiny, "takeaways/hidden-takeaways.yml", "title: Hidden\nsummary: Lessons.\nevent: tiny-event\n"
+          "audience: public\nthemes: [disclosures]\nsections:\n  - title: Zanzibar list\n"
+          "    audience: affiliates\n    points: [x]\n")
+    hub, problems = check_project(tiny)
+    assert problems == [] and "takeaways/hidden-takeaways" not in select(hub, "public").records
+
+
+@pytest.mark.parametrize("title", ["Open\\rX-INJECTED:yes", "Open\\u2028next", "Open\\u2029next"])
+def test_review_f18_a_title_holds_no_line_break_of_any_kind(tiny: Project, title: str) -> None:
+    write(tiny, "tools/cr-tool.yml", f'title: "{title}"\n' + PUBLIC_TOOL.split("\n", 1)[1])
+    found = messages(tiny)
+    assert len(found) == 1 and found[0].startswith("content/tools/cr-tool.yml:1:8: title: "), found
+
+
+@pytest.mark.parametrize("body, expected", [
+    ("- " * 500 + "<b>x</b>", "nests lists, quotes or indented blocks more than 20 levels"),  # a traceback
+    ("> " * 5000 + "x", "nests lists, quotes or indented blocks more than 20 levels deep"),
+    ("!!! note\n" * 60_000, "has more than 200 notes"),                                   # F14: 5 minutes
+    ("<a>" * 100_000, "has a paragraph too long and full of markup"),                     # F6: 48 s
+])
+def test_review_f14_bounded_work_for_nesting_notes_and_dense_markup(body: str, expected: str) -> None:
+    found = markdown_problems(body)
+    assert len(found) == 1 and found[0].startswith(expected), found
