@@ -309,6 +309,12 @@ TEXT_TO_HTML = frozenset({"pymdownx.emoji", "pymdownx.magiclink", "wikilinks",
 _always = False
 
 
+def text_becomes_html() -> bool:
+    """Whether the site's extensions make HTML from plain text (`:smile:`, `www.x.org`): then
+    even a title, written into a page's Markdown, can load from another host."""
+    return _always
+
+
 @lru_cache(maxsize=1)
 def _renderer() -> markdown.Markdown:
     names, configs = _setup

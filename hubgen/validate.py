@@ -678,7 +678,30 @@ def validate_record(project: Project, type_: str, path: Path, problems: list[Pro
         problems += reference_problems(doc, f"{type_}/{path.stem}", type_, *references)
     if record is None or bad_id:
         return None
-    return Entry(type_, path.stem, shown, record, doc)
+    found = plain_text_problems(doc, record)
+    problems += found
+    return None if found else Entry(type_, path.stem, shown, record, doc)
+
+
+def plain_text_problems(doc: Document, record: Any) -> list[Problem]:
+    """With an extension that makes HTML from plain text (pymdownx.emoji, magiclink), the plain
+    texts of a record (titles, session names, section titles) judged as the page renders them:
+    escaped for Markdown (`md_text`), then rendered like the Markdown fields."""
+    from hubgen.safety import markdown_problems, text_becomes_html
+
+    if not text_becomes_html():
+        return []
+    from hubgen.render import md_text  # the templates' own escaping (render reads validated hubs)
+
+    found = []
+    for leaf in leaves(record):
+        name = next((part for part in reversed(leaf.loc) if isinstance(part, str)), "")
+        if leaf.url or name in MARKDOWN_FIELDS:
+            continue
+        for problem in markdown_problems(md_text(leaf.text)):
+            found.append(doc.problem(leaf.loc, f"{problem} (the site's Markdown extensions read this text "
+                                               "too)"))
+    return found
 
 
 def _problem(doc: Document, model: type[BaseModel], err: dict[str, Any],

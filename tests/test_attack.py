@@ -801,3 +801,13 @@ def test_review_f18_a_title_holds_no_line_break_of_any_kind(tiny: Project, title
 def test_review_f14_bounded_work_for_nesting_notes_and_dense_markup(body: str, expected: str) -> None:
     found = markdown_problems(body)
     assert len(found) == 1 and found[0].startswith(expected), found
+
+
+def test_review_f8_plain_texts_are_judged_when_extensions_make_html_of_them(tiny: Project) -> None:
+    config = tiny.root / "mkdocs.yml"
+    config.write_text(config.read_text() + "  - pymdownx.magiclink\n  - pymdownx.emoji:\n"
+                      "      emoji_generator: !!python/name:pymdownx.emoji.to_png\n")
+    write(tiny, "tools/plain-tool.yml", PUBLIC_TOOL.replace("title: A tool", "title: 'A :smile: www.x.org'"))
+    found = messages(tiny)
+    assert all(f.startswith("content/tools/plain-tool.yml:1:8: title: ") for f in found), found
+    assert "an emoji picture would load from another host" in found[0] and "uses `http:`" in found[1]
