@@ -68,9 +68,10 @@ _SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):")
 _ANY_SCHEME = re.compile(r"(?<![a-z0-9+.\-])([a-z][a-z0-9+.\-]*):", re.I)
 _TAG_NAME = re.compile(r"</?([A-Za-z][^\s/>\x00]*)")
 _START_TAG = re.compile(r"<([A-Za-z][^\s/>\x00]*)")
-# HTML needs `<`, an attribute list `{`, a link `](`, a reference definition `]:`; a scheme
-# on its own is only text. Plain substring tests keep `check` fast on large hubs.
-_MARKERS = ("<", "{", "](", "]:")
+# HTML needs `<`, an attribute list `{` (or pymdownx.blocks' `///` with its YAML `attrs:`), a
+# link `](`, a reference definition `]:`; a scheme on its own is only text. Plain substring
+# tests keep `check` fast on large hubs.
+_MARKERS = ("<", "{", "](", "]:", "///")
 # Python-Markdown reads ahead from each `[` for its `]` (and each `(` for its `)`): thousands
 # never closed in one paragraph take it minutes to hours (30 KB of `[`). Few real paragraphs
 # leave any open.

@@ -811,3 +811,13 @@ def test_review_f8_plain_texts_are_judged_when_extensions_make_html_of_them(tiny
     found = messages(tiny)
     assert all(f.startswith("content/tools/plain-tool.yml:1:8: title: ") for f in found), found
     assert "an emoji picture would load from another host" in found[0] and "uses `http:`" in found[1]
+
+
+def test_review_f20_block_attributes_written_as_yaml_are_judged(tiny: Project) -> None:
+    config = tiny.root / "mkdocs.yml"
+    config.write_text(config.read_text() + "  - pymdownx.blocks.admonition\n")
+    write(tiny, "tools/block-tool.yml", PUBLIC_TOOL + "body: |\n  /// admonition | Session expired\n"
+          "      attrs:\n        onmouseover: alert(document.cookie)\n\n  Sign in again.\n  ///\n")
+    found = messages(tiny)
+    assert len(found) == 1 and "the `onmouseover` attribute is not allowed" in found[0], found
+
