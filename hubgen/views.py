@@ -161,6 +161,16 @@ def card_phrases(entry: Entry, theme_titles: dict[str, str], event_day: dt.date 
     return phrases
 
 
+def _grouped(entries: list[Entry], name: str) -> dict[str, list[Entry]]:
+    """`entries` by the value of their record's field `name` (those without one left out), in order."""
+    found: dict[str, list[Entry]] = defaultdict(list)
+    for entry in entries:
+        value = getattr(entry.record, name)
+        if value:
+            found[value].append(entry)
+    return found
+
+
 class Webinars:
     """What webinar, series and home pages read: series, upcoming or past."""
 
@@ -170,10 +180,7 @@ class Webinars:
     @cached_property
     def series(self) -> dict[str, list[Entry]]:
         """Webinars by series, in date order (undated last), then title."""
-        found: dict[str, list[Entry]] = defaultdict(list)
-        for entry in self.catalogue.of_type("webinars"):
-            if entry.record.series:
-                found[entry.record.series].append(entry)
+        found = _grouped(self.catalogue.of_type("webinars"), "series")
         far = dt.datetime.max.replace(tzinfo=dt.UTC)
         for entries in found.values():
             entries.sort(key=lambda e: (e.record.starts or far, sort_key(e)))
@@ -211,11 +218,7 @@ class Events:
 
     @cached_property
     def takeaways(self) -> dict[str, list[Entry]]:
-        found: dict[str, list[Entry]] = defaultdict(list)
-        for entry in self.catalogue.of_type("takeaways"):
-            if entry.record.event:
-                found[entry.record.event].append(entry)
-        return found
+        return _grouped(self.catalogue.of_type("takeaways"), "event")
 
     def by_session(self, event: Entry) -> list[tuple[str, list[Entry]]]:
         """An event's takeaways grouped by session, in the event's session order."""

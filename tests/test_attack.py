@@ -49,14 +49,33 @@ def messages(project: Project) -> list[str]:
     return [str(p) for p in check_project(project)[1]]
 
 
+def the_problem(project: Project, rel: str, text: str) -> str:
+    """Write `text` as content/`rel`, check the hub: the one problem found (none or more fail)."""
+    write(project, rel, text)
+    found = messages(project)
+    assert len(found) == 1, found
+    return found[0]
+
+
+def takeaway(event: str, session: str, point: str) -> str:
+    """A public takeaway of `event`, naming `session` (as YAML writes it), with one point."""
+    return (f"title: Session points\nsummary: Points of a session.\nevent: {event}\nsession: {session}\n"
+            f"themes: [disclosures]\naudience: public\npoints:\n  - {point}\n")
+
+
+def public_site_with(project: Project, rel: str, text: str) -> str:
+    """Write `text` as content/`rel`, build the public site with the real engine: its text."""
+    write(project, rel, text)
+    build(project, ("public",))
+    return readable(project.site_dir("public"))
+
+
 # 1. Pointers from public material to affiliate-only material
 
 def test_1_a_public_takeaway_naming_an_affiliate_only_session_keeps_it_off_the_public_site(
         tiny: Project) -> None:
     write(tiny, "takeaways/session-takeaways.yml",
-          "title: Session points\nsummary: Points of a session.\nevent: tiny-event\n"
-          "session: Canary session golf\nthemes: [disclosures]\naudience: public\n"
-          "points:\n  - Public marker quartz point.\n")
+          takeaway("tiny-event", "Canary session golf", "Public marker quartz point."))
     build(tiny, ("public", "affiliates"))
     public = readable(tiny.site_dir("public"))
     assert "Public marker quartz point" in public
@@ -119,12 +138,8 @@ def test_2_a_takeaway_of_an_affiliate_only_event_stating_no_audience_is_affiliat
 
 
 def test_2_a_public_takeaway_of_an_affiliate_only_event_does_not_name_the_event(tiny: Project) -> None:
-    write(tiny, "takeaways/open-takeaways.yml",
-          "title: Open takeaways\nsummary: Public marker open summary.\nevent: secret-event\n"
-          "session: Canary event session khaki\nthemes: [disclosures]\naudience: public\n"
-          "points:\n  - Public marker open point.\n")
-    build(tiny, ("public",))
-    public = readable(tiny.site_dir("public"))
+    text = takeaway("secret-event", "Canary event session khaki", "Public marker open point.")
+    public = public_site_with(tiny, "takeaways/open-takeaways.yml", text)
     assert "Public marker open point" in public
     assert "secret-event" not in public and "khaki" not in public.lower()
 
@@ -211,11 +226,9 @@ def test_12_far_webinar_times_and_huge_durations_are_refused(tiny: Project) -> N
      "9:15: links[0].audience"),
 ])
 def test_14_an_empty_audience_is_an_error(tiny: Project, text: str, where: str) -> None:
-    write(tiny, "tools/empty-tool.yml", text)
     line, column, name = where.split(":")
-    found = messages(tiny)
-    assert len(found) == 1 and found[0].startswith(f"content/tools/empty-tool.yml:{line}:"), found
-    assert name.strip() + ":" in found[0]
+    problem = the_problem(tiny, "tools/empty-tool.yml", text)
+    assert problem.startswith(f"content/tools/empty-tool.yml:{line}:") and name.strip() + ":" in problem
 
 
 # 3 and 13. mkdocs.yml: only extensions that read no file; a wrong shape is a problem with its line
@@ -383,11 +396,10 @@ def test_7_a_reference_definition_in_another_field_cannot_make_a_script_link(tin
 ])
 def test_7_an_address_that_could_break_out_of_a_link_is_refused(
         tiny: Project, url: str, bad: str | None) -> None:
-    write(tiny, "tools/url-tool.yml", PUBLIC_TOOL + f"links:\n  - title: X\n    url: '{url}'\n")
-    found = messages(tiny)
-    assert len(found) == 1 and found[0].startswith("content/tools/url-tool.yml:9:10: links[0].url: "), found
-    if bad:
-        assert f"it holds {bad};" in found[0]
+    links = f"links:\n  - title: X\n    url: '{url}'\n"
+    problem = the_problem(tiny, "tools/url-tool.yml", PUBLIC_TOOL + links)
+    assert problem.startswith("content/tools/url-tool.yml:9:10: links[0].url: "), problem
+    assert not bad or f"it holds {bad};" in problem
 
 
 def test_7_addresses_are_escaped_where_they_are_written(tiny: Project) -> None:
@@ -418,10 +430,8 @@ def test_7_addresses_are_escaped_where_they_are_written(tiny: Project) -> None:
 ])
 def test_8_9_markup_a_browser_reads_otherwise_or_that_loads_from_elsewhere_is_refused(
         tiny: Project, body: str, expected: str) -> None:
-    write(tiny, "tools/html-tool.yml", PUBLIC_TOOL + f"body: |\n  {body}\n")
-    found = messages(tiny)
-    assert len(found) == 1 and found[0].startswith("content/tools/html-tool.yml:7:7: body: "), found
-    assert expected in found[0]
+    problem = the_problem(tiny, "tools/html-tool.yml", PUBLIC_TOOL + f"body: |\n  {body}\n")
+    assert problem.startswith("content/tools/html-tool.yml:7:7: body: ") and expected in problem, problem
 
 
 def test_8_ordinary_markdown_and_the_sites_extensions_pass() -> None:
@@ -442,10 +452,8 @@ def test_8_ordinary_markdown_and_the_sites_extensions_pass() -> None:
     ("![" * 3_000, "has more than 50 `[` open at once in one paragraph"),
 ])
 def test_10_pathological_markdown_is_refused_at_once(tiny: Project, body: str, expected: str) -> None:
-    write(tiny, "tools/slow-tool.yml", PUBLIC_TOOL + f"body: '{body}'\n")
-    found = messages(tiny)  # before the fix, hours
-    assert len(found) == 1 and found[0].startswith("content/tools/slow-tool.yml:7:7: body: "), found
-    assert expected in found[0]
+    problem = the_problem(tiny, "tools/slow-tool.yml", PUBLIC_TOOL + f"body: '{body}'\n")  # was hours
+    assert problem.startswith("content/tools/slow-tool.yml:7:7: body: ") and expected in problem, problem
 
 
 # 12. Control characters and deep nesting are problems at their line
@@ -457,9 +465,8 @@ def test_10_pathological_markdown_is_refused_at_once(tiny: Project, body: str, e
     ("title: Bad \x01 title", "1:12: holds the control character U+0001, which is not text"),
 ])
 def test_12_control_characters_are_refused_where_they_stand(tiny: Project, line: str, expected: str) -> None:
-    write(tiny, "tools/ctrl-tool.yml", line + "\n" + PUBLIC_TOOL.split("\n", 1)[1])
-    found = messages(tiny)
-    assert len(found) == 1 and found[0].startswith(f"content/tools/ctrl-tool.yml:{expected}"), found
+    problem = the_problem(tiny, "tools/ctrl-tool.yml", line + "\n" + PUBLIC_TOOL.split("\n", 1)[1])
+    assert problem.startswith(f"content/tools/ctrl-tool.yml:{expected}"), problem
 
 
 def test_12_yaml_nested_a_thousand_deep_is_a_problem_not_a_recursion_error(tiny: Project) -> None:
@@ -526,18 +533,14 @@ def test_14_a_good_password_is_accepted() -> None:
     "See [it](../secret-tool/).",
 ])
 def test_review_pointers_written_otherwise_are_reported(tiny: Project, body: str) -> None:
-    write(tiny, "tools/pointing-tool.yml", PUBLIC_TOOL + f"body: '{body}'\n")
-    found = messages(tiny)
-    assert len(found) == 1 and "points at `tools/secret-tool`, which is affiliate-only" in found[0], found
+    problem = the_problem(tiny, "tools/pointing-tool.yml", PUBLIC_TOOL + f"body: '{body}'\n")
+    assert "points at `tools/secret-tool`, which is affiliate-only" in problem, problem
 
 
 def test_review_a_session_named_with_other_punctuation_is_still_dropped(tiny: Project) -> None:
-    write(tiny, "takeaways/session-takeaways.yml",
-          "title: Session points\nsummary: Points of a session.\nevent: tiny-event\n"
-          "session: 'canary  session, GOLF.'\nthemes: [disclosures]\naudience: public\n"
-          "points:\n  - Public marker quartz point.\n")
-    build(tiny, ("public",))
-    assert "golf" not in readable(tiny.site_dir("public")).lower()
+    text = takeaway("tiny-event", "'canary  session, GOLF.'", "Public marker quartz point.")
+    public = public_site_with(tiny, "takeaways/session-takeaways.yml", text)
+    assert "golf" not in public.lower()
 
 
 @pytest.mark.parametrize("prepend, expected", [
@@ -560,9 +563,8 @@ def test_review_markdown_is_judged_with_the_sites_extensions(tiny: Project) -> N
                       "  - pymdownx.tasklist\n")
     write(tiny, "tools/tabs-tool.yml", PUBLIC_TOOL + 'body: |\n  === "One"\n      x\n\n  - [x] done\n')
     assert messages(tiny) == []
-    write(tiny, "tools/emoji-tool.yml", PUBLIC_TOOL + "body: 'Hello :smile:'\n")
-    found = messages(tiny)  # the default emoji index draws each emoji from a CDN
-    assert len(found) == 1 and "an emoji picture would load from another host" in found[0], found
+    problem = the_problem(tiny, "tools/emoji-tool.yml", PUBLIC_TOOL + "body: 'Hello :smile:'\n")
+    assert "an emoji picture would load from another host" in problem  # the default index: from a CDN
 
 
 # Harmless things check refused: Material's icons, progress bars, a `<` in prose
@@ -598,10 +600,8 @@ def test_other_styles_and_emoji_pictures_are_refused_with_the_line(
         tiny: Project, body: str, expected: str) -> None:
     config = tiny.root / "mkdocs.yml"
     config.write_text(config.read_text() + ICONS_AND_BARS)
-    write(tiny, "tools/style-tool.yml", PUBLIC_TOOL + f'body: "{body}"\n')
-    found = messages(tiny)
-    assert len(found) == 1 and found[0].startswith("content/tools/style-tool.yml:7:7: body: "), found
-    assert expected in found[0], found
+    problem = the_problem(tiny, "tools/style-tool.yml", PUBLIC_TOOL + f'body: "{body}"\n')
+    assert problem.startswith("content/tools/style-tool.yml:7:7: body: ") and expected in problem, problem
 
 
 SVG = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24">{}</svg>'
@@ -787,9 +787,8 @@ def test_review_f17_a_takeaway_with_nothing_public_left_is_not_published(tiny: P
 
 @pytest.mark.parametrize("title", ["Open\\rX-INJECTED:yes", "Open\\u2028next", "Open\\u2029next"])
 def test_review_f18_a_title_holds_no_line_break_of_any_kind(tiny: Project, title: str) -> None:
-    write(tiny, "tools/cr-tool.yml", f'title: "{title}"\n' + PUBLIC_TOOL.split("\n", 1)[1])
-    found = messages(tiny)
-    assert len(found) == 1 and found[0].startswith("content/tools/cr-tool.yml:1:8: title: "), found
+    problem = the_problem(tiny, "tools/cr-tool.yml", f'title: "{title}"\n' + PUBLIC_TOOL.split("\n", 1)[1])
+    assert problem.startswith("content/tools/cr-tool.yml:1:8: title: "), problem
 
 
 @pytest.mark.parametrize("body, expected", [
@@ -816,8 +815,7 @@ def test_review_f8_plain_texts_are_judged_when_extensions_make_html_of_them(tiny
 def test_review_f20_block_attributes_written_as_yaml_are_judged(tiny: Project) -> None:
     config = tiny.root / "mkdocs.yml"
     config.write_text(config.read_text() + "  - pymdownx.blocks.admonition\n")
-    write(tiny, "tools/block-tool.yml", PUBLIC_TOOL + "body: |\n  /// admonition | Session expired\n"
-          "      attrs:\n        onmouseover: alert(document.cookie)\n\n  Sign in again.\n  ///\n")
-    found = messages(tiny)
-    assert len(found) == 1 and "the `onmouseover` attribute is not allowed" in found[0], found
+    problem = the_problem(tiny, "tools/block-tool.yml", PUBLIC_TOOL + "body: |\n  /// admonition | Expired\n"
+                          "      attrs:\n        onmouseover: alert(document.cookie)\n\n  Sign in.\n  ///\n")
+    assert "the `onmouseover` attribute is not allowed" in problem, problem
 

@@ -99,6 +99,17 @@ def new_entry(page, url: str, collection: str) -> None:  # noqa: ANN001
     open_form(page, url, f"{collection}/new")
 
 
+def begin(page, url: str, collection: str, title: str, summary: str, theme: str,  # noqa: ANN001
+          audience: str | None = None) -> None:
+    """A new entry of `collection` with the fields every record has filled in."""
+    new_entry(page, url, collection)
+    field(page, "title").fill(title)
+    field(page, "summary").fill(summary)
+    if audience:
+        choose(page, "audience", audience)
+    choose(page, "themes", theme)
+
+
 def test_editor_writes_what_check_accepts_on_branches_of_their_own(scratch: Project, editor: Editor) -> None:
     before = git(scratch.root, "rev-parse", "main").strip()
     shipped = text_of(scratch.root / CLAUSE)
@@ -111,19 +122,15 @@ def test_editor_writes_what_check_accepts_on_branches_of_their_own(scratch: Proj
         page.get_by_role("link", name="Tools").first.wait_for()
         assert page.get_by_role("button", name="Media").is_hidden()  # no uploads
 
-        new_entry(page, editor.url, "tools")
-        field(page, "title").fill("Buyer checklist for supplier meetings")
-        field(page, "summary").fill("A one-page checklist for a first meeting with a supplier.")
-        choose(page, "audience", "public: everyone")
-        choose(page, "themes", "Supplier engagement")
+        begin(page, editor.url, "tools", "Buyer checklist for supplier meetings",
+              "A one-page checklist for a first meeting with a supplier.", "Supplier engagement",
+              "public: everyone")
         field(page, "provider").fill("Example Org")
         choose(page, "kind", "guidance")
         tool = save(page, "tools")
 
-        new_entry(page, editor.url, "webinars")
-        field(page, "title").fill("Remedy in practice")
-        field(page, "summary").fill("A one-hour webinar on remedy for workers.")
-        choose(page, "themes", "Remedy")
+        begin(page, editor.url, "webinars", "Remedy in practice", "A one-hour webinar on remedy for workers.",
+              "Remedy")
         field(page, "starts").fill("2027-03-15T14:00")
         add_item(page, "speaker")
         field(page, "name").fill("A. Speaker")
@@ -133,11 +140,8 @@ def test_editor_writes_what_check_accepts_on_branches_of_their_own(scratch: Proj
         field(page, "duration").fill("60")
         webinar = save(page, "webinars")
 
-        new_entry(page, editor.url, "events")
-        field(page, "title").fill("Example Exchange")
-        field(page, "summary").fill("Buyers met to learn from each other.")
-        choose(page, "audience", "public: everyone")
-        choose(page, "themes", "Disclosures")
+        begin(page, editor.url, "events", "Example Exchange", "Buyers met to learn from each other.",
+              "Disclosures", "public: everyone")
         field(page, "starts").fill("2027-05-12")
         field(page, "ends").fill("2027-05-13")
         field(page, "location").fill("Lisbon, Portugal")
@@ -156,11 +160,8 @@ def test_editor_writes_what_check_accepts_on_branches_of_their_own(scratch: Proj
         takeaways = []
         for title, audience in (("Disclosures", "public: everyone"),
                                 ("Remedy", "affiliates: affiliates only")):
-            new_entry(page, editor.url, "takeaways")
-            field(page, "title").fill(title)
-            field(page, "summary").fill(f"What the hub on {title.lower()} took away.")
-            choose(page, "audience", audience)
-            choose(page, "themes", title)
+            begin(page, editor.url, "takeaways", title, f"What the hub on {title.lower()} took away.", title,
+                  audience)
             choose(page, "event", "Example Exchange")
             field(page, "session").fill("Opening")
             add_item(page, "point")

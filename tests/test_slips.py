@@ -55,6 +55,15 @@ def colon_point(line: str) -> str:
     return line[: line.index("- ") + 2] + "Incentives: " + line[line.index("- ") + 2:]
 
 
+def starting_with(prefix: str, meaning: str, named: bool) -> tuple:
+    """A slip: a `use_for` item made to start with `prefix`, which YAML reads as `meaning` unless
+    quoted (`named`: whether the message names the field)."""
+    field = "use_for: " if named else ""
+    return (TOOL, ITEM, starting(prefix), 2,
+            [f"{{n}}:5: {field}text cannot start with `{prefix[0]}` unless it is in quotes (to YAML "
+             f"`{prefix[0]}` there means {meaning}); {QUOTE}. Write the line as: `  - \"{prefix}{{item}}\"`"])
+
+
 def indent(by: int) -> Callable[[str], str]:
     return lambda line: " " * by + line if by > 0 else line[-by:]
 
@@ -105,34 +114,16 @@ SLIPS = {
         TOOL, r"    url: .*", indent(3), 0,
         ["{n}:1: url: `url:` is indented 7 spaces and the lines beside it 4; line it up with them. "
          "Write the line as: `{line}`"]),
-    "point starting with *": (
-        TOOL, ITEM, starting("**Now** "), 2,
-        ["{n}:5: use_for: text cannot start with `*` unless it is in quotes (to YAML `*` there means a "
-         f"reference to another value); {QUOTE}. Write the line as: `  - \"**Now** {{item}}\"`"]),
-    "point starting with & and a space": (
-        TOOL, ITEM, starting("& "), 2,
-        ["{n}:5: use_for: text cannot start with `&` unless it is in quotes (to YAML `&` there means a "
-         f"name for the value); {QUOTE}. Write the line as: `  - \"& {{item}}\"`"]),
-    "point starting with &word": (
-        TOOL, ITEM, starting("&"), 2,
-        ["{n}:5: text cannot start with `&` unless it is in quotes (to YAML `&` there means a name for "
-         f"the value, which hubgen does not allow); {QUOTE}. Write the line as: `  - \"&{{item}}\"`"]),
-    "point starting with !": (
-        TOOL, ITEM, starting("!"), 2,
-        ["{n}:5: text cannot start with `!` unless it is in quotes (to YAML `!` there means a type, "
-         f"which hubgen does not allow); {QUOTE}. Write the line as: `  - \"!{{item}}\"`"]),
-    "point starting with %": (
-        TOOL, ITEM, starting("%"), 2,
-        ["{n}:5: use_for: text cannot start with `%` unless it is in quotes (to YAML `%` there means a "
-         f"directive); {QUOTE}. Write the line as: `  - \"%{{item}}\"`"]),
-    "point starting with @": (
-        TOOL, ITEM, starting("@"), 2,
-        ["{n}:5: use_for: text cannot start with `@` unless it is in quotes (to YAML `@` there means "
-         f"nothing (it is reserved)); {QUOTE}. Write the line as: `  - \"@{{item}}\"`"]),
-    "point starting with a backtick": (
-        TOOL, ITEM, starting("`make` "), 2,
-        ["{n}:5: use_for: text cannot start with ``` unless it is in quotes (to YAML ``` there means "
-         f"nothing (it is reserved)); {QUOTE}. Write the line as: `  - \"`make` {{item}}\"`"]),
+    **{f"point starting with {shown}": starting_with(prefix, meaning, named)
+       for shown, prefix, meaning, named in [
+        ("*", "**Now** ", "a reference to another value", True),
+        ("& and a space", "& ", "a name for the value", True),
+        ("&word", "&", "a name for the value, which hubgen does not allow", False),
+        ("!", "!", "a type, which hubgen does not allow", False),
+        ("%", "%", "a directive", True),
+        ("@", "@", "nothing (it is reserved)", True),
+        ("a backtick", "`make` ", "nothing (it is reserved)", True),
+       ]},
     "block text line indented less than the first": (
         CLAUSE, r"  1\. .*", indent(-2), 0,
         ["{n}:1: wording: this line of the `|` text is indented 0 spaces, less than the text's first "
