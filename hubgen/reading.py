@@ -23,10 +23,11 @@ def look_alikes() -> dict[str, str]:
     return found
 
 
-def as_read(text: str) -> str:
-    """`text`'s words as a reader sees them, casefolded and single-spaced: soft hyphens,
-    zero-width characters and accents dropped, Cyrillic `е` or fullwidth `ｅ` read as `e`, any
-    other character a space. Two names a reader cannot tell apart read the same."""
+def word_chars(text: str) -> str:
+    """Word characters as a reader sees them, casefolded; any other character a space (as `\\w`).
+    What a reader does not see is dropped (soft hyphens, zero-width characters, accents and other
+    combining marks), and a letter that looks like a Latin one is read as it (Cyrillic `е`,
+    fullwidth `ｅ`, mathematical `𝐞`)."""
     seen = look_alikes()
     out = []
     for c in unicodedata.normalize("NFKD", text):
@@ -34,4 +35,10 @@ def as_read(text: str) -> str:
             continue
         c = seen.get(c, c).casefold()
         out.append(c if c.isalnum() or c == "_" else " ")
-    return " ".join("".join(out).split())
+    return "".join(out)
+
+
+def as_read(text: str) -> str:
+    """`text`'s words as a reader sees them, single-spaced: two names a reader cannot tell apart
+    read the same."""
+    return " ".join(word_chars(text).split())
