@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import gzip
 import hashlib
 import os
 import re
@@ -179,6 +180,13 @@ def test_nginx_recipe_serves_the_affiliate_site_behind_a_password(built_tiny: Pr
         assert fetch("/", USER, PASSWORD)[1]["Content-Type"].startswith("text/html")
         assert fetch("/assets/hubgen.css", USER, PASSWORD)[1]["Content-Type"] == "text/css"
         assert fetch("/pagefind/pagefind-entry.json", USER, PASSWORD)[1]["Content-Type"] == "application/json"
+        # text is sent compressed to a browser that accepts it, as Netlify does
+        request = urllib.request.Request(base + "/assets/hubgen.css", headers={"Accept-Encoding": "gzip"})
+        token = base64.b64encode(f"{USER}:{PASSWORD}".encode()).decode("ascii")
+        request.add_header("Authorization", f"Basic {token}")
+        with OPENER.open(request, timeout=10) as response:
+            assert response.headers["Content-Encoding"] == "gzip"
+            assert gzip.decompress(response.read()) == (site / "assets/hubgen.css").read_bytes()
 
         # A missing page: the password first, then the site's own 404 page with status 404.
         assert fetch("/no/such/page/")[0] == 401

@@ -325,3 +325,11 @@ def test_pages_set_their_language_and_no_cookie(built_tiny: Project, browser: ob
             assert page.eval_on_selector("html", "e => e.lang") == "en"
         assert context.cookies() == [] and page.evaluate("document.cookie") == ""
         context.close()
+
+
+def test_affiliate_pages_ask_not_to_be_indexed_and_public_pages_do_not(built_tiny: Project) -> None:
+    robots = '<meta name="robots" content="noindex, nofollow">'
+    for variant, wanted in (("affiliates", True), ("public", False)):
+        pages = sorted(built_tiny.site_dir(variant).rglob("*.html"))
+        hub_pages = [p for p in pages if "admin" not in p.parts]
+        assert hub_pages and all((robots in p.read_text()) == wanted for p in hub_pages), variant
