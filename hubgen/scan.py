@@ -16,7 +16,6 @@ import itertools
 import json
 import os
 import re
-import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +28,7 @@ from hubgen.config import site_url_for
 from hubgen.errors import Problem
 from hubgen.load import field_name
 from hubgen.models import TYPES, leaves
+from hubgen.reading import word_chars
 from hubgen.render import TYPE_LABELS
 from hubgen.search import SIGNATURE as PAGEFIND_SIGNATURE
 from hubgen.validate import Hub
@@ -69,37 +69,8 @@ _SENTENCE_BYTES = bytes(10 if b in _SENTENCE_MARKS else c for b, c in enumerate(
 
 
 def _word_chars(text: str) -> bytes:
-    """Word characters as a reader sees them, casefolded; any other character a space (as `\\w`).
-
-    What a reader does not see is dropped (soft hyphens, zero-width characters, accents and
-    other combining marks), and a letter that looks like a Latin one is read as it (Cyrillic
-    `е`, fullwidth `ｅ`, mathematical `𝐞`): none of them may hide a phrase."""
-    look_alike = _look_alikes()
-    out = []
-    for c in unicodedata.normalize("NFKD", text):
-        if unicodedata.category(c) in _UNSEEN:
-            continue
-        c = look_alike.get(c, c).casefold()
-        out.append(c if c.isalnum() or c == "_" else " ")
-    return "".join(out).encode()
-
-
-_UNSEEN = frozenset({"Mn", "Me", "Cf"})  # combining marks; format characters (U+00AD, U+200B...)
-
-
-@functools.cache
-def _look_alikes() -> dict[str, str]:
-    """Characters that look like an ASCII letter or digit, to that letter (Unicode's confusables,
-    through confusable_homoglyphs)."""
-    from confusable_homoglyphs.confusables import confusables_data
-
-    found = {}
-    for char, homoglyphs in confusables_data.items():
-        if len(char) == 1 and not char.isascii():
-            latin = [h["c"] for h in homoglyphs if len(h["c"]) == 1 and h["c"].isascii() and h["c"].isalnum()]
-            if latin:
-                found[char] = latin[0].lower()
-    return found
+    """Word characters as a reader sees them (see `reading.word_chars`), as UTF-8."""
+    return word_chars(text).encode()
 
 
 @functools.lru_cache(maxsize=1 << 14)  # bounded: binary files hold any run of bytes
