@@ -573,30 +573,21 @@ def main() -> None:
                         help="measure only the search (build, index, Chromium); writes --out the same way")
     args = parser.parse_args()
     started, clock = dt.datetime.now(dt.UTC), time.perf_counter()
-    if args.only == "search":
-        with tempfile.TemporaryDirectory(prefix="hubgen-bench-") as scratch:
-            work = args.work or Path(scratch)
-            work.mkdir(parents=True, exist_ok=True)
-            results = []
-            for n in args.sizes:
-                print(f"N = {n:,} ...", flush=True)
-                results.append(bench_search(n, work))
-        text = search_report(results, started, time.perf_counter() - clock)
-        args.out.write_text(text)
-        if args.json:
-            args.json.write_text(json.dumps(results, indent=2, default=str))
-        print(text)
-        return
+    def measure(n: int, work: Path) -> dict:
+        if args.only == "search":
+            return bench_search(n, work)
+        before = args.before if n == args.before_at and args.before != "none" else None
+        return bench_size(n, work, with_preview=n == 1000, with_check=n == max(args.sizes),
+                          before=before, with_engines=n == args.engines_at)
+
     with tempfile.TemporaryDirectory(prefix="hubgen-bench-") as scratch:
         work = args.work or Path(scratch)
         work.mkdir(parents=True, exist_ok=True)
         results = []
         for n in args.sizes:
             print(f"N = {n:,} ...", flush=True)
-            before = args.before if n == args.before_at and args.before != "none" else None
-            results.append(bench_size(n, work, with_preview=n == 1000, with_check=n == max(args.sizes),
-                                      before=before, with_engines=n == args.engines_at))
-    text = report(results, started, time.perf_counter() - clock)
+            results.append(measure(n, work))
+    text = (search_report if args.only == "search" else report)(results, started, time.perf_counter() - clock)
     args.out.write_text(text)
     if args.json:
         args.json.write_text(json.dumps(results, indent=2, default=str))
