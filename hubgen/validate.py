@@ -178,6 +178,7 @@ class Pointer(NamedTuple):
     target: str            # `tools/<id>` or `themes/<id>`
     problem: Problem       # where it stands, with the message to give if it must not be there
     audience: str | None   # of the part it stands in, if that part states one
+    linked: bool = False   # written as a link's address (not only named in the text)
 
 
 class Facts(NamedTuple):
@@ -251,10 +252,11 @@ def text_pointers(project: Project, shown: str, doc: Document | None, found_leav
         for pattern, where in ((_POINTER, text), (_PAGE, relative) if folder else (_POINTER, "")):
             for m in pattern.finditer(where):
                 type_ = m[1].lower() or str(folder)
-                matches.setdefault(f"{type_}/{m[2].lower()}", (type_, m[2].lower(), m[0]))
+                linked = pattern is _POINTER and _in_link(where, m.start())
+                matches.setdefault(f"{type_}/{m[2].lower()}", (type_, m[2].lower(), m[0], linked))
         for m in _SERIES.finditer(text):
-            matches.setdefault(f"series/{m[1].lower()}", ("series", m[1].lower(), m[0]))
-        for type_, id_, written in sorted(matches.values()):
+            matches.setdefault(f"series/{m[1].lower()}", ("series", m[1].lower(), m[0], False))
+        for type_, id_, written, linked in sorted(matches.values()):
             if source is None:
                 source = _source(project, shown)
             line, column = _position(doc, leaf.loc, source, written, id_)
@@ -266,8 +268,21 @@ def text_pointers(project: Project, shown: str, doc: Document | None, found_leav
                     }.get(type_, f"`{target}`, which is affiliate-only: the public site must not name it")
             message = f"points at {what}; {remedy}"
             found.append(Pointer(target, Problem(shown, line, column, message, field_name(leaf.loc)),
-                                 leaf.audience))
+                                 leaf.audience, linked))
     return tuple(found)
+
+
+# where a link's address starts: `[x](`, `[x]: `, `<`, `href="`
+_LINK_START = re.compile(r"\]\(\s*<?|\]:[ \t]*<?|<|href=[\"']?", re.I)
+
+
+def _in_link(text: str, at: int) -> bool:
+    """Whether the path at `at` is a relative link's address (nothing but address characters,
+    and no scheme or host, between the address's start and it): another site's `/tools/x/` is
+    none of the hub's business."""
+    starts = [m.end() for m in _LINK_START.finditer(text, max(0, at - 300), at)]
+    before = text[starts[-1]:at] if starts else " "
+    return not re.search(r"[\s()<>\"'\[\]:]", before) and not before.startswith("//")
 
 
 def _source(project: Project, shown: str) -> str:
@@ -337,6 +352,13 @@ def pointer_problems(facts: dict[str, Facts], audiences: dict[str, str]) -> list
         else:
             audience = audiences.get(ref, f.audience)
         for pointer in f.pointers:
+            folder, id_ = pointer.target.split("/", 1)
+            if pointer.linked and folder in TYPES and pointer.target not in audiences and id_ not in (
+                    "index", SERIES_FOLDER):  # a listing, the series' folder
+                problems.append(replace(pointer.problem, message=(
+                    f"links to `{pointer.target}`, which does not exist (there is no content/"
+                    f"{pointer.target}.yml); correct the address, or remove the link")))
+                continue
             if (pointer.audience or audience) != "public":
                 continue
             if pointer.target.startswith("themes/"):

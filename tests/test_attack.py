@@ -819,3 +819,11 @@ def test_review_f20_block_attributes_written_as_yaml_are_judged(tiny: Project) -
                           "      attrs:\n        onmouseover: alert(document.cookie)\n\n  Sign in.\n  ///\n")
     assert "the `onmouseover` attribute is not allowed" in problem, problem
 
+
+
+def test_review_f21_a_relative_link_to_a_record_that_does_not_exist_is_reported(tiny: Project) -> None:
+    body = ("See [nothing](../tools/nope.md), [elsewhere](https://example.org/tools/rating/), "
+            "[the list](../tools/index.md), [a tool](../tools/qa-tool.md) and tools/other in prose.")
+    assert the_problem(tiny, "tools/link-tool.yml", PUBLIC_TOOL + f"body: '{body}'\n") == (
+        "content/tools/link-tool.yml:7:25: body: links to `tools/nope`, which does not exist (there is no "
+        "content/tools/nope.yml); correct the address, or remove the link")
