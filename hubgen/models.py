@@ -98,6 +98,14 @@ def _markdown(value: str, info: ValidationInfo) -> str:
     return value
 
 
+def _point(value: str, info: ValidationInfo) -> str:
+    if value[:1] in (" ", "\t"):
+        raise ValueError("starts with spaces: a point is a list item, where the spaces would be lost "
+                         "and what they made code would become markup; remove them (for code, "
+                         "use a fenced block between ``` lines)")
+    return _markdown(value, info)
+
+
 def _summary(value: str) -> str:
     _text(value)
     if len(value) > SUMMARY_MAX:
@@ -208,6 +216,10 @@ Markdown = Annotated[str, AfterValidator(_markdown),
                      WithJsonSchema({"type": "string", "minLength": 1,
                                      "description": "Markdown; no raw HTML that runs script, "
                                                     "links only https:// or mailto:"})]
+Point = Annotated[str, AfterValidator(_point),
+                  WithJsonSchema({"type": "string", "minLength": 1, "pattern": "^[^ \t]",
+                                  "description": "Markdown, starting with no space; no raw HTML that "
+                                                 "runs script, links only https:// or mailto:"})]
 Url = Annotated[str, AfterValidator(_url),
                 WithJsonSchema({"type": "string", "pattern": "^(https://\\S+|mailto:\\S+@\\S+)$",
                                 "examples": ["https://example.org/guide"]})]
@@ -477,7 +489,7 @@ class Section(Model):
 
     title: Line
     """The section's title."""
-    points: Annotated[list[Markdown], Field(min_length=1)]
+    points: Annotated[list[Point], Field(min_length=1)]
     """The points, each in Markdown."""
     audience: StatedAudience = None
     """Who may see the section. Inherits the takeaway's audience."""
@@ -491,7 +503,7 @@ class Takeaway(Record):
     """The id of the event they come from (a file in content/events/)."""
     session: Line | None = None
     """The session they came from, e.g. Knowledge Exchange Hubs."""
-    points: Annotated[list[Markdown], Field(min_length=1)] | None = None
+    points: Annotated[list[Point], Field(min_length=1)] | None = None
     """The points, each in Markdown; give points or sections, not both."""
     sections: Annotated[list[Section], Field(min_length=1)] | None = None
     """Titled groups of points; give points or sections, not both."""

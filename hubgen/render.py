@@ -76,10 +76,22 @@ def md_text(value: Any) -> str:
     return " ".join(text.split())
 
 
+def md_field(value: Any) -> str:
+    """An editor's Markdown field as check judged it (`hubgen.safety`): blank lines around it
+    dropped, the first line's indentation kept (an indented first line is code there, and
+    must stay code on the page; `trim` would make it raw HTML)."""
+    lines = str(value).replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    while lines and not lines[0].strip():
+        lines.pop(0)
+    return "\n".join(lines).rstrip()
+
+
 def md_block(value: str, indent: int) -> str:
     """Markdown indented to sit inside a list item or admonition (first line not indented)."""
     pad = " " * indent
-    lines = value.strip("\n").splitlines()
+    # on line feeds only, as Python-Markdown reads lines: `splitlines` would also break at
+    # U+2028 and the like, starting a line (a reference definition...) check never saw
+    lines = value.replace("\r\n", "\n").replace("\r", "\n").strip("\n").split("\n")
     return "\n".join([lines[0], *[(pad + ln) if ln.strip() else "" for ln in lines[1:]]])
 
 
@@ -139,7 +151,7 @@ class Renderer:
             lstrip_blocks=True,
             keep_trailing_newline=True,
         )
-        env.filters.update(text=md_text, block=md_block, json=json.dumps, safe_url=safe_url)
+        env.filters.update(text=md_text, block=md_block, field=md_field, json=json.dumps, safe_url=safe_url)
         env.globals.update(front_matter=front_matter, TYPES=TYPES, TYPE_LABELS=TYPE_LABELS,
                            STAGE_LABELS=STAGE_LABELS, STATUS_LABELS=STATUS_LABELS, FACET_TYPES=FACET_TYPES,
                            page_path=page_path, utc_zone=dt.UTC, icon=icon)

@@ -91,3 +91,37 @@ def test_what_editors_write_is_inert_text_on_every_page_of_both_sites(tmp_path: 
     assert allowed == [], "the security headers allow an editor's script"
     # the text itself is shown: escaped, not dropped
     assert len(shown) >= kept * 0.8, (len(shown), kept)
+
+
+def test_markdown_on_the_page_is_the_markdown_check_judged(tmp_path: Path) -> None:
+    # a field check judges alone must mean the same where the page puts it: an indented first
+    # line is code (no `trim` on the page), an indented code block in a point stays code inside
+    # the list item, and a line separator (U+2028) starts no line on the page, where check saw none
+    project = make_hub(tmp_path / "hub", FIXTURES / "tiny" / "content")
+    tool = project.content / "tools/qa-tool.yml"
+    doc = yaml.safe_load(tool.read_text(encoding="utf-8"))
+    doc["body"] = "    <img src=x onerror=zq1()>\n\nMore text."
+    tool.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    takeaway = project.content / "takeaways/tiny-takeaways.yml"
+    doc = yaml.safe_load(takeaway.read_text(encoding="utf-8"))
+    doc["sections"][0]["points"] = ["First.\n\n    <img src=x onerror=zq2()>",
+                                    "See [x][g]\u2028[g]: javascript:zq3()", "Fine."]
+    takeaway.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    _, problems = check_project(project)
+    assert [p for p in problems if p.severity == "error"] == []
+    build(project, ("public",))
+    pages = [p.read_bytes() for p in project.site_dir("public").rglob("*.html")]
+    live = [b"<img src=x onerror=zq1()>", b"<img src=x onerror=zq2()>", b'href="javascript:zq3()"']
+    assert [markup for markup in live if any(markup in page for page in pages)] == []
+    assert any(b"&lt;img src=x onerror=zq1()&gt;" in page for page in pages)  # shown as code
+
+
+def test_a_point_starting_with_spaces_is_refused(tmp_path: Path) -> None:
+    project = make_hub(tmp_path / "hub", FIXTURES / "tiny" / "content")
+    takeaway = project.content / "takeaways/tiny-takeaways.yml"
+    doc = yaml.safe_load(takeaway.read_text(encoding="utf-8"))
+    doc["sections"][0]["points"] = ["    <img src=x onerror=zq4()>"]
+    takeaway.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    _, problems = check_project(project)
+    assert [(p.field, p.message.split(":")[0]) for p in problems if p.severity == "error"] == [
+        ("sections[0].points[0]", "starts with spaces")]
