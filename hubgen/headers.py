@@ -50,14 +50,16 @@ _DATA_TYPE = re.compile(rb"""\stype\s*=\s*(?!["']?""" + _JAVASCRIPT + rb"""(?:["
 @functools.cache
 def _theme_scripts() -> tuple[re.Pattern[bytes], ...]:
     """The inline scripts the theme's templates write (`<script>...</script>`, no `{% %}`
-    inside), as patterns: a `{{ ... }}` in one stands for text holding no quote, backslash,
-    angle bracket or line break, which cannot leave the JavaScript string it is written in
-    (`new URL("{{ base_url }}",location)`). The theme is Material's, or Zensical's own copy of
+    inside), as patterns: a `{{ ... }}` in one stands for a path (letters, digits, `.`, `/`,
+    `-`, `_`), which can neither leave the JavaScript string it is written in nor name another
+    scheme (`new URL("{{ base_url }}",location)`). The theme is Material's, or Zensical's own copy of
     it when Zensical builds the site."""
     found = set()
     packages = (importlib.util.find_spec(name) for name in ("material", "zensical"))
     roots = [Path(spec.origin).parent / "templates" for spec in packages if spec and spec.origin]
-    for path in sorted(p for root in roots for p in root.rglob("*.html")):
+    # (not redirect.html: the redirects plugin's page, which hubgen never makes, would run
+    # `location.replace` on any address a {{ }} stood for)
+    for path in sorted(p for root in roots for p in root.rglob("*.html") if p.name != "redirect.html"):
         for body in re.findall(rb"<script>(.*?)</script>", path.read_bytes(), re.S):
             if b"{%" not in body:
                 found.add(body.strip())
@@ -65,7 +67,7 @@ def _theme_scripts() -> tuple[re.Pattern[bytes], ...]:
                  for body in sorted(found))
 
 
-_VALUE = rb"""[^"'`\\<>\n]*"""
+_VALUE = rb"[\w./-]*"  # a path (`../..`, `/`): no quote, no scheme, nothing that could leave its string
 
 
 def theme_written(script: bytes) -> bool:
@@ -74,22 +76,31 @@ def theme_written(script: bytes) -> bool:
 
 
 def foreign_scripts(site: Path, scripts: Iterable[bytes], shown: str) -> list[Problem]:
-    """A problem for each inline script of the site's pages that the theme did not write."""
-    return [Problem(shown, 0, 0, f"a page holds an inline script no template of the theme writes "
-                                 f"(`{script.strip()[:60].decode('utf-8', 'replace')}`); hubgen never allows "
-                                 "it. If an editor's text is in it, a template writes that text unescaped: "
-                                 "report it as a bug of hubgen. If the hub's own templates add it, move it "
-                                 "into a file under templates/assets/.")
+    """A problem for each inline script of the site's pages that the theme did not write, on
+    the first page it was seen on (if `scripts` knows: see `PageScripts`)."""
+    where = getattr(scripts, "pages", {})
+    return [Problem(f"{shown}/{where[script]}" if script in where else shown, 0, 0,
+                    f"holds an inline script no template of the theme writes "
+                    f"(`{script.strip()[:60].decode('utf-8', 'replace')}`), which the site's security "
+                    "headers will not allow. If it holds text of a record, a template writes that text "
+                    "unescaped: report it as a bug of hubgen, with this page. If the hub's own templates "
+                    "add it, move it into a file under templates/assets/.")
             for script in sorted(set(scripts)) if not theme_written(script)]
 
 
 class PageScripts(set[bytes]):
     """The distinct inline scripts of the pages shown to it (`saw(name, data)`), for a caller
-    that reads every file of a site anyway (the leak scan)."""
+    that reads every file of a site anyway (the leak scan), and the first page each was on."""
+
+    def __init__(self, scripts: Iterable[bytes] = ()) -> None:
+        super().__init__(scripts)
+        self.pages: dict[bytes, str] = {}
 
     def saw(self, name: str, data: bytes) -> None:
         if name.endswith(".html"):
-            self.update(inline_scripts(data))
+            for script in inline_scripts(data):
+                self.add(script)
+                self.pages.setdefault(script, name)
 
 
 def page_scripts(site: Path, processes: int = 1) -> PageScripts:
@@ -98,19 +109,21 @@ def page_scripts(site: Path, processes: int = 1) -> PageScripts:
     pages = [os.path.join(folder, name) for folder, _, files in os.walk(site)
              for name in files if name.endswith(".html")]
     if processes < 2 or len(pages) < PARALLEL_FROM:
-        return _scripts_of(pages)
-    found, _ = side_by_side([partial(_scripts_of, pages[i::processes]) for i in range(processes)])
+        return _scripts_of(site, pages)
+    found, _ = side_by_side([partial(_scripts_of, site, pages[i::processes]) for i in range(processes)])
     scripts = PageScripts()
     for some in found:
         scripts |= some
+        for script, page in some.pages.items():
+            scripts.pages.setdefault(script, page)
     return scripts
 
 
-def _scripts_of(pages: list[str]) -> PageScripts:
+def _scripts_of(site: Path, pages: list[str]) -> PageScripts:
     scripts = PageScripts()
     for path in pages:
         with open(path, "rb") as page:
-            scripts.saw(path, page.read())
+            scripts.saw(os.path.relpath(path, site).replace(os.sep, "/"), page.read())
     return scripts
 
 

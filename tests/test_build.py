@@ -23,6 +23,7 @@ from hubgen.headers import (
     page_scripts,
     parse_headers_file,
     script_hashes,
+    theme_written,
     write_site_headers,
 )
 from hubgen.project import Project
@@ -359,9 +360,26 @@ def test_an_inline_script_the_theme_did_not_write_is_never_allowed(built_tiny: P
     with pytest.raises(HubError) as failure:
         write_site_headers(site, "public", None, shown="site/public")
     assert failure.value.lines() == [
-        "site/public: a page holds an inline script no template of the theme writes (`alert(1)`); hubgen "
-        "never allows it. If an editor's text is in it, a template writes that text unescaped: report it "
-        "as a bug of hubgen. If the hub's own templates add it, move it into a file under templates/assets/."]
+        "site/public/index.html: holds an inline script no template of the theme writes (`alert(1)`), which "
+        "the site's security headers will not allow. If it holds text of a record, a template writes that "
+        "text unescaped: report it as a bug of hubgen, with this page. If the hub's own templates add it, "
+        "move it into a file under templates/assets/."]
+
+
+@pytest.mark.parametrize("script, written", [
+    (b'var target=document.getElementById(location.hash.slice(1));target&&target.name&&'
+     b'(target.checked=target.name.startsWith("__tabbed_"))', True),
+    # shaped like Material's, with a {{ }} that is not a path (rereview14 N5)
+    (b'window.location.replace(["https://evil.example/login",window.location.search,'
+     b'window.location.hash].join(""))', False),
+    (b'var el=document.querySelector("[data-md-component=outdated]"),base=new URL("javascript:alert(1)"),'
+     b'outdated=__md_get("__outdated",sessionStorage,base);!0===outdated&&el&&(el.hidden=!1)', False),
+    (b'var el=document.querySelector("[data-md-component=outdated]"),base=new URL("../.."),'
+     b'outdated=__md_get("__outdated",sessionStorage,base);!0===outdated&&el&&(el.hidden=!1)', True),
+])
+def test_a_theme_script_is_one_its_templates_write_with_a_path_where_they_put_one(script: bytes,
+                                                                                 written: bool) -> None:
+    assert theme_written(script) is written
 
 
 def test_pages_read_for_scripts_by_two_processes_give_the_same_scripts(
