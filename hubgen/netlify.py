@@ -22,7 +22,7 @@ from hubgen.project import VARIANTS, Project
 PUBLISH = Path("site") / "netlify"
 CREDENTIALS_VAR = "HUBGEN_BASIC_AUTH"
 MIN_PASSWORD = 12
-MAX_PASSWORD = 100  # zxcvbn's time grows with the length: what it reads of a password
+MAX_PASSWORD = 72  # what zxcvbn reads of a password (it refuses longer ones; its time grows with it)
 
 
 def check_credentials(value: str | None, words: tuple[str, ...] = ()) -> list[str]:
@@ -50,9 +50,10 @@ def password_weakness(user: str, password: str, words: tuple[str, ...] = ()) -> 
     """Why a password long enough is still guessable, or None. zxcvbn (Dropbox's strength
     estimator) tries what guessers try: common passwords and their l33t spellings, names,
     words, keyboard runs, repeats, dates, and the user's own words (the user name, the hub's
-    name and organisation: `words`). Below its score 3 of 4 a password is refused."""
+    name and organisation: `words`). Below its top score, 4 ("very unguessable"), a password is
+    refused: one password guards every confidential record."""
     result = zxcvbn(password[:MAX_PASSWORD], user_inputs=[user, *words, "affiliate", "affiliates", "hub"])
-    if result["score"] >= 3:
+    if result["score"] >= 4:
         return None
     warning = result["feedback"]["warning"].rstrip(".")
     return "is easy to guess" + (f" ({warning[:1].lower()}{warning[1:]})" if warning else "")

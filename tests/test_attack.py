@@ -503,7 +503,9 @@ def test_13_headers_of_a_folder_without_headers_says_so(tmp_path) -> None:
     # the hostile review's (review14 F13): common passwords, l33t, the hub's own words
     *((f"ann:{password}", "is easy to guess") for password in (
         "password1234", "Password123!", "Passw0rd2024!", "qwerty123456", "letmein12345", "iloveyou1234",
-        "123456789012a", "aaaaaaaaaaaab1", "affiliates2024", "electronicswatch")),
+        "123456789012a", "aaaaaaaaaaaab1", "affiliates2024", "electronicswatch",
+        # the re-review's (rereview14 N2): the hub's words and a year
+        "ElectronicsWatch2024!")),
 ])
 def test_14_guessable_passwords_are_refused(pair: str, why: str) -> None:
     with pytest.raises(HubError) as failure:
@@ -518,6 +520,12 @@ def test_14_the_hubs_own_name_is_a_guess(tiny: Project) -> None:
     with pytest.raises(HubError, match="is easy to guess"):
         check_credentials("ann:ExampleNetwork2026", words)
     assert check_credentials("ann:ExampleNetwork2026") == ["ann:ExampleNetwork2026"]
+
+
+def test_14_a_long_password_is_judged_without_a_traceback() -> None:
+    # zxcvbn refuses to read more than 72 characters (rereview14 N1): hubgen reads the first 72
+    long = "ann:" + "Tr0ub4dor&3xyz-plinth-ducky-" * 4
+    assert check_credentials(long) == [long]
 
 
 def test_14_a_good_password_is_accepted() -> None:
