@@ -160,6 +160,8 @@ def _fragments(texts: list[str]) -> Iterator[tuple[int, bytes]]:
             if len(tokens) >= MIN_FRAGMENT_WORDS:
                 yield index, b" " + b" ".join(tokens[:FRAGMENT_WORDS]) + b" "
                 yield index, b" " + b" ".join(tokens[-FRAGMENT_WORDS:]) + b" "
+            elif len(tokens) >= MIN_WORDS:  # a short line (a list's item, a heading): whole
+                yield index, b" " + b" ".join(tokens) + b" "
 
 
 class Needle(NamedTuple):
@@ -259,9 +261,9 @@ def affiliate_material(full: Hub, public: Hub, chrome: bytes = b"") -> Material:
         for leaf in leaves(entry.record):
             if hidden or leaf.audience == "affiliates":
                 add(f"{entry.path}: {field_name(leaf.loc)}", leaf.text)
-    public_series = {e.record.series for e in public.of_type("webinars")}
-    for entry in full.of_type("webinars"):  # a series only affiliate-only webinars are in
-        if entry.record.series and entry.record.series not in public_series:
+    public_series = {slug(e.record.series) for e in public.of_type("webinars") if e.record.series}
+    for entry in full.of_type("webinars"):  # a series page only affiliate-only webinars are on
+        if entry.record.series and slug(entry.record.series) not in public_series:
             page(f"webinars/series/{slug(entry.record.series)}", f"{entry.path}: series")
     shown = {theme.id for theme in public.themes}
     for index, theme in enumerate(full.themes):
@@ -288,6 +290,8 @@ def chrome_text(templates: Path | None = None, language: str = "en") -> bytes:
     theme = Path(material.__file__).parent / "templates"
     paths = [p for p in sorted(theme.rglob("*.html")) if "languages" not in p.parts]
     paths += [theme / "partials" / "languages" / f"{name}.html" for name in ("en", language)]
+    # and the scripts it publishes with every site, their source maps included ("The search index")
+    paths += sorted(p for p in (theme / "assets" / "javascripts").rglob("*.js*") if p.is_file())
     if templates is not None and templates.is_dir():  # its scripts' words too ("Copy wording")
         paths += sorted(p for p in templates.rglob("*") if p.suffix in CHROME_FILES and p.is_file())
     texts = [path.read_bytes() for path in dict.fromkeys(paths) if path.is_file()]
@@ -381,6 +385,11 @@ class _Group:
         return self if len(kept) == len(self.needles) else _Group(kept, self.raw)
 
 
+# the public site's pages and files besides records, themes and listings (hubgen.views' plan)
+SITE_PAGES = ("records", "themes", "search", "accessibility", "webinars/series")
+SITE_FILES = ("", "feed.xml", "webinars.ics", "sitemap.xml", "robots.txt")
+
+
 def _public_text(public: Hub) -> bytes:
     """Everything the public site's records, themes and settings say, a text per line (text
     holding markup also as plain text shows it, escaped), each title with the type label lists
@@ -390,8 +399,11 @@ def _public_text(public: Hub) -> bytes:
     texts = [*_strings(_dump(public.settings)), *(s for t in public.themes for s in _strings(_dump(t)))]
     theme_titles = {t.id: t.title for t in public.themes}
     site = (site_url_for(public, "public") or "").rstrip("/")
-    pages = [*(e.ref for e in public.records.values()), *(f"themes/{t.id}" for t in public.themes), *TYPES]
-    texts += [f"{site}/{page}/" for page in pages] if site else []
+    series = sorted({f"webinars/series/{slug(e.record.series)}" for e in public.of_type("webinars")
+                     if e.record.series})
+    pages = [*(e.ref for e in public.records.values()), *(f"themes/{t.id}" for t in public.themes), *TYPES,
+             *SITE_PAGES, *series]
+    texts += [f"{site}/{page}/" for page in pages] + [f"{site}/{name}" for name in SITE_FILES] if site else []
     for entry in public.records.values():
         texts.append(entry.ref + "/")
         texts.append(f"{entry.record.title} {TYPE_LABELS[entry.type][0]}")

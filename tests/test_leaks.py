@@ -491,10 +491,40 @@ def test_an_affiliate_only_link_to_a_public_page_is_no_leak(tmp_path: Path) -> N
     # link to one says what the public site says anyway
     project = make_hub(tmp_path / "hub", CONTENT)
     secret = project.content / "tools/secret-tool.yml"
-    secret.write_text(secret.read_text().replace("links:\n", "links:\n  - title: The public version\n"
-                                                 "    url: https://hub.example.org/tools/qa-tool/\n", 1))
+    pages = ["tools/qa-tool/", "records/", "search/", "accessibility/",  # (rereview14 N7: not only records)
+             "webinars/series/due-diligence-series/", "feed.xml"]
+    secret.write_text(secret.read_text().replace("links:\n", "links:\n" + "".join(
+        f"  - title: The public page {n}\n    url: https://hub.example.org/{page}\n"
+        for n, page in enumerate(pages)), 1))
     hub, problems = check_project(project)
     assert not [p for p in problems if p.severity == "error"]
     material = affiliate_material(hub, select(hub, "public"))
-    assert "https://hub.example.org/tools/qa-tool/" in {n.text for n in material.needles}
-    assert "https://hub.example.org/tools/qa-tool/" not in {n.text for n in material.finder}
+    urls = {f"https://hub.example.org/{page}" for page in pages}
+    assert urls <= {n.text for n in material.needles}
+    assert not urls & {n.text for n in material.finder}
+
+
+def test_a_series_page_the_public_site_has_is_no_pointer(tmp_path: Path) -> None:
+    # an affiliate-only webinar of a series whose name differs from a public one only in case
+    # has the same page (rereview14 N3): its path is public, not an affiliate-only page
+    project = make_hub(tmp_path / "hub", CONTENT)
+    secret = project.content / "webinars/secret-webinar.yml"
+    secret.write_text(secret.read_text().replace("series: Canary webinar series papa",
+                                                 "series: Due Diligence Series"))
+    hub, _ = check_project(project)
+    texts = {n.text for n in affiliate_material(hub, select(hub, "public")).needles}
+    assert "webinars/series/due-diligence-series/" not in texts
+    assert "webinars/series/canary-webinar-series-papa/" not in texts
+
+
+def test_a_short_line_of_an_affiliate_only_text_is_looked_for() -> None:
+    # a list's item or a heading of two or three words (rereview14 N13)
+    from hubgen.scan import _fragments
+    found = {needle for _, needle in _fragments(["An introduction of several words here.\n\n"
+                                                "- Zanzibar dossier\n- Quokka plan b\n- One"])}
+    assert {b" zanzibar dossier ", b" quokka plan b "} <= found and b" one " not in found
+
+
+def test_materials_own_scripts_are_page_chrome() -> None:
+    # the site publishes Material's scripts and their source maps (rereview14 N6)
+    assert b"The search index" in chrome_text() or b"the search index" in chrome_text()
