@@ -255,7 +255,7 @@ def widget(name: str, annotation: Any, metadata: list[Any], model: type[BaseMode
     if annotation is models.dt.date:
         return {"widget": "datetime", "format": DATE_FORMAT, "date_format": DATE_FORMAT,
                 "time_format": False}
-    if "_markdown" in checks:
+    if "_markdown" in checks or "_point" in checks:
         return {"widget": "markdown", "modes": ["raw", "rich_text"], "editor_components": [],
                 "buttons": ["bold", "italic", "link", "heading-three", "quote",
                             "bulleted-list", "numbered-list"]}
