@@ -104,6 +104,11 @@ def load_base(project: Project) -> dict[str, Any]:
         raise HubError([Problem(shown, 1, 1, "is nested too deeply to read; flatten it")]) from None
     if not isinstance(base, dict) or not isinstance(root, yaml.MappingNode):
         raise HubError([Problem(shown, 1, 1, "must be a mapping of MkDocs settings")])
+    deep = _deeper_than(root, MAX_DEPTH)
+    if deep is not None:
+        raise HubError([Problem(shown, deep.start_mark.line + 1, deep.start_mark.column + 1,
+                                f"is nested more than {MAX_DEPTH} deep here; MkDocs settings need a few "
+                                "levels: flatten it")])
     where = _Places(shown, root)
     problems = [where.problem(key, f"`{key}` is set by hubgen for each variant; remove it")
                 for key in OWNED if key in base]
@@ -191,8 +196,27 @@ def _shape_problems(base: dict[str, Any], where: _Places) -> list[Problem]:
 
 TEXT_SETTINGS = ("site_name", "site_description", "site_author", "copyright", "repo_url", "repo_name",
                  "edit_uri")
+_SCRIPT_SCHEMES = frozenset({"javascript", "vbscript", "data", "file", "blob"})
 # Material writes `extra`'s values into its pages as they are (its templates do not escape them)
 _MARKUP = frozenset('<>"`')
+
+
+MAX_DEPTH = 20  # as for records; MkDocs' settings need four or five levels
+
+
+def _deeper_than(root: yaml.Node, limit: int) -> yaml.Node | None:
+    """The first node nested deeper than `limit` (the generated config is written back by
+    `yaml.dump`, which recurses: three frames a level)."""
+    stack = [(root, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > limit:
+            return node
+        if isinstance(node, yaml.MappingNode):
+            stack += [(part, depth + 1) for pair in node.value for part in pair]
+        elif isinstance(node, yaml.SequenceNode):
+            stack += [(item, depth + 1) for item in node.value]
+    return None
 
 
 def _page_text_problems(base: dict[str, Any], where: _Places) -> list[Problem]:
@@ -225,7 +249,9 @@ def _page_text_problems(base: dict[str, Any], where: _Places) -> list[Problem]:
         if not isinstance(value, str):
             continue
         scheme = url_scheme(value)
-        if scheme and scheme not in ("https", "mailto") and not any(c.isspace() for c in value.strip()):
+        # a text may start like `Note:`; an address that runs script never is text, spaces or not
+        if scheme in _SCRIPT_SCHEMES or (scheme and scheme not in ("https", "mailto")
+                                         and not any(c.isspace() for c in value.strip())):
             problems.append(where.problem("extra", f"`{path}` is `{value}`, which uses `{scheme}:`; links "
                                           "must start with https:// (or be a mailto: address)"))
         elif _MARKUP & set(value):
@@ -314,8 +340,9 @@ def variant_config(base: dict[str, Any], hub: Hub, variant: Variant) -> dict[str
     """The generated project's configuration: the base plus what hubgen owns."""
     config = copy.deepcopy(base)
     # plain text the theme's templates write unescaped (see `render.engine_text`)
-    for key, value in (("site_name", hub.settings.title), ("site_description", hub.settings.description)):
-        given = config.get(key) or value
+    defaults = {"site_name": hub.settings.title, "site_description": hub.settings.description}
+    for key in ("site_name", "site_description", "site_author", "repo_name"):
+        given = config.get(key) or defaults.get(key)
         if isinstance(given, str):
             config[key] = engine_text(given)
     site_url = site_url_for(hub, variant)

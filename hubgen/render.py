@@ -92,7 +92,8 @@ def md_block(value: str, indent: int) -> str:
     # on line feeds only, as Python-Markdown reads lines: `splitlines` would also break at
     # U+2028 and the like, starting a line (a reference definition...) check never saw
     lines = value.replace("\r\n", "\n").replace("\r", "\n").strip("\n").split("\n")
-    return "\n".join([lines[0], *[(pad + ln) if ln.strip() else "" for ln in lines[1:]]])
+    # a line of spaces and tabs is blank to Python-Markdown; one of other spaces (U+00A0) is text
+    return "\n".join([lines[0], *[(pad + ln) if ln.strip(" \t") else "" for ln in lines[1:]]])
 
 
 @functools.cache

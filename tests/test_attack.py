@@ -12,7 +12,7 @@ import socket
 import pytest
 
 from hubgen.build import build
-from hubgen.config import load_base
+from hubgen.config import load_base, variant_config
 from hubgen.errors import HubError
 from hubgen.load import field_name
 from hubgen.models import (  # noqa: I001
@@ -33,7 +33,7 @@ from hubgen.models import (  # noqa: I001
 )
 from hubgen.netlify import check_credentials, hub_words
 from hubgen.project import Project
-from hubgen.render import safe_url
+from hubgen.render import md_block, safe_url
 from hubgen.safety import markdown_problems
 from hubgen.scan import Material, affiliate_material, scan_site
 from hubgen.select import select
@@ -835,3 +835,33 @@ def test_review_f21_a_relative_link_to_a_record_that_does_not_exist_is_reported(
     assert the_problem(tiny, "tools/link-tool.yml", PUBLIC_TOOL + f"body: '{body}'\n") == (
         "content/tools/link-tool.yml:7:25: body: links to `tools/nope`, which does not exist (there is no "
         "content/tools/nope.yml); correct the address, or remove the link")
+
+
+# Found by the re-review (rereview14.md)
+
+def test_n15_mkdocs_yml_nested_too_deep_is_one_problem(tiny: Project) -> None:
+    lines = BASE_CONFIG.count("\n")
+    problems = _config_problems(tiny, "extra:\n  x: " + "[" * 450 + "]" * 450 + "\n")
+    assert problems == [f"mkdocs.yml:{lines + 2}:{6 + 19}: is nested more than 20 deep here; MkDocs "
+                        "settings need a few levels: flatten it"]
+
+
+def test_n12_a_script_address_in_extra_is_refused_even_with_spaces(tiny: Project) -> None:
+    problems = _config_problems(tiny, "extra:\n  homepage: \"javascript:alert(1)// x\"\n")
+    assert len(problems) == 1 and "uses `javascript:`" in problems[0]
+
+
+def test_n12_settings_the_theme_writes_unescaped_reach_it_as_text(tiny: Project) -> None:
+    (tiny.root / "mkdocs.yml").write_text(BASE_CONFIG + "site_author: '\"><img src=x onerror=zq()>'\n"
+                                          "repo_url: https://github.com/org/repo\nrepo_name: '<b>repo</b>'\n")
+    hub, _ = check_project(tiny)
+    config = variant_config(load_base(tiny), hub, "public")
+    assert config["site_author"] == "&quot;&gt;&lt;img src=x onerror=zq()&gt;"
+    assert config["repo_name"] == "&lt;b&gt;repo&lt;/b&gt;"
+
+
+def test_n14_a_line_of_no_break_spaces_is_text_in_a_block_as_in_markdown() -> None:
+    # Python-Markdown takes a line holding only U+00A0 for text: the block must not end there
+    assert md_block("Intro\n{: onclick=\"x()\" }\n\u00a0\nMore", 4) == \
+        "Intro\n    {: onclick=\"x()\" }\n    \u00a0\n    More"
+    assert md_block("a\n \t\nb", 4) == "a\n\n    b"
