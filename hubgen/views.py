@@ -43,6 +43,18 @@ def day(value: dt.date) -> str:
     return f"{value.day} {value:%B %Y}"
 
 
+def days(starts: dt.date, ends: dt.date) -> str:
+    """An event's days with the month and year said once: `17 to 18 November 2022`, `30 November
+    to 2 December 2022` (words, not a dash, which screen readers read out unevenly)."""
+    if starts == ends:
+        return day(starts)
+    if (starts.year, starts.month) == (ends.year, ends.month):
+        return f"{starts.day} to {day(ends)}"
+    if starts.year == ends.year:
+        return f"{starts.day} {starts:%B} to {day(ends)}"
+    return f"{day(starts)} to {day(ends)}"
+
+
 def offset(value: dt.datetime) -> str:
     """`UTC+01:00`: the offset a webinar's time was given with."""
     zone = value.strftime("%z")
@@ -134,9 +146,7 @@ def when(entry: Entry, event_day: dt.date | None = None) -> tuple[str, str] | No
     """See `Catalogue.when`; `event_day` is a takeaway's event's last day."""
     record = entry.record
     if entry.type == "events":
-        if record.starts == record.ends:
-            return record.starts.isoformat(), day(record.starts)
-        return record.starts.isoformat(), f"{day(record.starts)} to {day(record.ends)}"
+        return record.starts.isoformat(), days(record.starts, record.ends)
     if entry.type == "webinars":
         if record.starts is None:
             return None

@@ -3,6 +3,7 @@ axe-core's WCAG 2.1 A and AA rules on every page type of both variants."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -51,7 +52,9 @@ def test_filters_narrow_the_list_keep_state_in_the_url_and_work_by_keyboard(buil
         assert "type=webinars" in page.url
         page.select_option("select[name=audience]", "affiliates")
         assert visible_titles(page) == ["Canary webinar title lima"]
-        assert page.locator(".hub-filter-status").inner_text() == "1 record matches (of 12)."
+        # what is chosen is said too: on a phone the filters are out of sight
+        status = page.locator(".hub-filter-status").inner_text()
+        assert status == "1 record matches (of 12): Webinars, Affiliates only."
         # a shared URL opens the same view
         shared = page.url
         other = browser.new_page()
@@ -92,7 +95,8 @@ def test_counts_follow_the_other_filters_and_dead_options_are_disabled(built_tin
         assert types["clauses"] == ["Clauses (1)", False]
         assert types["tools"] == ["Tools (0)", True]
         assert sorted(visible_titles(page)) == ["Measurement", "Remedy in practice"]
-        assert page.locator(".hub-filter-status").inner_text() == "2 records match (of 7)."
+        status = page.locator(".hub-filter-status").inner_text()
+        assert status == "2 records match (of 7): Webinars, Disclosures."
         page.close()
 
 
@@ -168,6 +172,32 @@ def test_on_a_phone_the_filters_sit_behind_one_button(built_tiny: Project, brows
         wide.goto(base + "records/")
         assert not wide.locator(".hub-filter-toggle").is_visible()
         assert wide.locator("form.hub-filters").is_visible()
+        wide.close()
+
+
+def test_on_a_phone_the_search_filters_sit_behind_one_button(built_shipped: Project,
+                                                             browser: object) -> None:
+    with serve_dir(built_shipped.site_dir("public")) as base:
+        page = browser.new_page(viewport={"width": 390, "height": 844})
+        page.goto(base + "search/?q=disclosure")
+        page.wait_for_selector(".hub-results li")
+        toggle = page.locator("[data-hub-facets-toggle]")
+        assert toggle.is_visible() and toggle.inner_text() == "Filter"
+        assert not page.locator(".hub-facet").first.is_visible()
+        # the first result is on the first screen
+        assert page.locator(".hub-results li").first.bounding_box()["y"] < 844
+        toggle.click()
+        assert toggle.get_attribute("aria-expanded") == "true"
+        page.click(".hub-facet >> text=Clause")
+        page.wait_for_function("() => new URLSearchParams(location.search).get('type') === 'Clause'")
+        page.wait_for_selector("form[data-hub-done]")
+        assert toggle.inner_text() == "Filter (1 on)"
+        page.close()
+        wide = browser.new_page(viewport={"width": 1366, "height": 900})
+        wide.goto(base + "search/?q=disclosure")
+        wide.wait_for_selector(".hub-results li")
+        assert not wide.locator("[data-hub-facets-toggle]").is_visible()
+        assert wide.locator(".hub-facet").first.is_visible()
         wide.close()
 
 
@@ -346,3 +376,25 @@ def test_affiliate_pages_ask_not_to_be_indexed_and_public_pages_do_not(built_tin
         pages = sorted(built_tiny.site_dir(variant).rglob("*.html"))
         hub_pages = [p for p in pages if "admin" not in p.parts]
         assert hub_pages and all((robots in p.read_text()) == wanted for p in hub_pages), variant
+
+
+def test_related_webinars_of_one_series_are_one_line_and_the_series_page_is_compact(
+        built_shipped: Project) -> None:
+    site = built_shipped.site_dir("public")
+    event = (site / "events/2022-11-affiliate-exchange-barcelona/index.html").read_text()
+    related = event[event.index('class="hub-related"'):]
+    related = related[:related.index("</ul>")]
+    assert related.count("Webinar series") == 1
+    assert "(6 webinars)" in related and "webinar 1 of 6" not in related
+    assert 'href="../../webinars/series/delivering-due-diligence-in-public-procurement/"' in related
+    series = (site / "webinars/series/delivering-due-diligence-in-public-procurement/index.html").read_text()
+    assert ">Webinar 1 of 6</a>" in series and "Procurement: webinar 1 of 6" not in series
+    assert series.count("No recording or registration published") == 6
+
+
+def test_an_event_says_its_month_once() -> None:
+    from hubgen.views import days
+    assert days(dt.date(2022, 11, 17), dt.date(2022, 11, 18)) == "17 to 18 November 2022"
+    assert days(dt.date(2022, 11, 30), dt.date(2022, 12, 2)) == "30 November to 2 December 2022"
+    assert days(dt.date(2022, 12, 31), dt.date(2023, 1, 1)) == "31 December 2022 to 1 January 2023"
+    assert days(dt.date(2022, 11, 17), dt.date(2022, 11, 17)) == "17 November 2022"

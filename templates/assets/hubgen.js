@@ -89,9 +89,14 @@
         });
       }
       order.forEach(function (entry) { list.appendChild(entry.item); });
-      var active = Object.keys(state).filter(function (k) { return k !== "sort"; }).length;
+      // What is chosen, said in the status line too: on a phone the filters are out of sight.
+      var on = facets.filter(function (s) { return s.value; }).map(function (s) {
+        return s.options[s.selectedIndex].getAttribute("data-label");
+      });
+      var active = on.length;
       status.textContent = active
-        ? (shown === 1 ? "1 record matches" : shown + " records match") + " (of " + items.length + ")."
+        ? (shown === 1 ? "1 record matches" : shown + " records match") + " (of " + items.length + "): " +
+          on.join(", ") + "."
         : "Showing all " + items.length + ".";
       empty.hidden = shown !== 0;
       toggle.textContent = active ? "Filter (" + active + " on)" : "Filter";

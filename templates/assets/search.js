@@ -211,6 +211,7 @@
     var status = document.querySelector("[data-hub-results-status]");
     var list = document.querySelector("[data-hub-results-list]");
     var more = document.querySelector("[data-hub-results-more]");
+    var toggle = form.querySelector("[data-hub-facets-toggle]");
     var state = readState();
     var results = [];
     var shown = 0;
@@ -242,6 +243,8 @@
 
     function drawFacets(all, found) {
       facetsBox.textContent = "";
+      var on = FACETS.filter(function (f) { return state[f[0]]; }).length;
+      toggle.textContent = on ? "Filter (" + on + " on)" : "Filter";
       FACETS.forEach(function (facet, i) {
         var name = facet[0];
         var values = Object.keys(all[name] || {}).sort(function (a, b) { return a.localeCompare(b); });
@@ -361,6 +364,14 @@
         var link = list.children[first] && list.children[first].querySelector("a");
         if (link) link.focus();
       });
+    });
+    // On a phone the filters sit behind one button, so the results start on the first screen
+    // (CSS shows the button on narrow screens only).
+    facetsBox.classList.add("hub-results-facets--collapsed");
+    toggle.hidden = false;
+    toggle.addEventListener("click", function () {
+      var open = facetsBox.classList.toggle("hub-results-facets--collapsed") === false;
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
     });
     window.addEventListener("popstate", restore);
     restore();
