@@ -80,7 +80,7 @@ def test_shipped_event_page_has_every_session_and_takeaway(built_shipped: Projec
                      "responsible-procurement-tools-and-methodologies", "supplier-engagement-strategies",
                      "monitoring-for-change"]:
         assert f'href="../../takeaways/{takeaway}/"' in html
-    assert "17 November 2022 to 18 November 2022" in html
+    assert "17 to 18 November 2022" in html
 
 
 def test_shipped_webinars_series_has_six_undated(built_shipped: Project) -> None:
