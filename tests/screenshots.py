@@ -42,6 +42,9 @@ def main(out: Path = ROOT / "screenshots") -> None:
                         page.wait_for_load_state("networkidle")
                         if name == "search":
                             page.wait_for_selector(".hub-results li", timeout=20000)
+                        # no transition halfway (Material's tabs fade in): the page as it settles
+                        page.wait_for_function(
+                            "() => document.getAnimations().every(a => a.playState !== 'running')")
                         target = out / f"{variant}-{name}-{width_name}.png"
                         page.screenshot(path=target, full_page=True)
                         print(target.relative_to(ROOT))
