@@ -21,7 +21,7 @@ from pydantic import (
     WithJsonSchema,
 )
 
-from hubgen.safety import markdown_problems, unclosed_problem, unclosed_tags
+from hubgen.safety import inline_work, markdown_problems, record_work_problem, unclosed_problem, unclosed_tags
 
 ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 ID_RE = re.compile(ID_PATTERN)
@@ -93,6 +93,10 @@ def _markdown(value: str, info: ValidationInfo) -> str:
         # a record's page puts its Markdown fields one after another: their unclosed tags add up
         record = info.context["unclosed_tags"] = info.context.get("unclosed_tags", 0) + unclosed_tags(value)
         problem = unclosed_problem(record, " in this record's Markdown fields, this one included")
+        if problem:
+            raise ValueError(problem)
+        work = info.context["inline_work"] = info.context.get("inline_work", 0) + inline_work(value)
+        problem = record_work_problem(work)
         if problem:
             raise ValueError(problem)
     return value

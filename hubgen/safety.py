@@ -94,8 +94,11 @@ _DEEP_INDENT = re.compile(rf"^(?: {{4}}|\t){{{MAX_NESTING + 1},}}", re.M)
 MAX_ADMONITIONS = 200
 _ADMONITION = re.compile(r"^[ \t]*(?:!!!|\?\?\?)", re.M)
 # Inline markup costs the reader the paragraph's length again for each mark it finds: 100,000
-# `<a>` in one paragraph take 48 s. Marks times length stays under this (about a second).
-MAX_INLINE_WORK = 1_000_000_000
+# `<a>` in one paragraph take 48 s. Marks times length stays under this in a paragraph (about a
+# tenth of a second), and under the second in a record's fields together (about two seconds a
+# page that shows them: a takeaway's points are on its event's page too, in both sites).
+MAX_INLINE_WORK = 100_000_000
+MAX_RECORD_INLINE_WORK = 2_000_000_000
 _INLINE_MARKS = re.compile(r"[<*_`\[&\\]")
 
 
@@ -260,6 +263,23 @@ def open_marks(text: str) -> str | None:
                         "site's Markdown reader to read in a reasonable time; split it into paragraphs "
                         "(a blank line between them)")
     return None
+
+
+def inline_work(text: str) -> int:
+    """What `text`'s inline markup costs the reader (see MAX_INLINE_WORK), or for a text too short
+    to come near, its length squared, a bound of it that costs nothing to work out."""
+    if len(text) < 10_000:
+        return len(text) * len(text)
+    return sum(len(paragraph) * len(_INLINE_MARKS.findall(paragraph)) for paragraph in _PARAGRAPH.split(text))
+
+
+def record_work_problem(work: int) -> str | None:
+    """The problem with a record whose Markdown fields together cost the reader `work`."""
+    if work <= MAX_RECORD_INLINE_WORK:
+        return None
+    return ("with this record's other Markdown fields, is too long and full of markup (`*`, `_`, `<`, "
+            "`[`, `&`...) for the site's Markdown reader, which reads them on every page that shows "
+            "them; split the record in two")
 
 
 def unclosed_tags(text: str) -> int:

@@ -10,6 +10,7 @@ import os
 import socket
 
 import pytest
+import yaml
 
 from hubgen.build import build
 from hubgen.config import load_base, variant_config
@@ -666,7 +667,7 @@ def test_unclosed_tags_add_up_over_a_record(tiny: Project) -> None:
 
 @pytest.mark.parametrize("text", [
     "See [the guide](https://example.org/guide) for more. " + "lorem ipsum dolor sit amet " * 10_000,
-    "&#x41;" * 10_000 + " <b>x</b>",
+    "&#x41;" * 3_000 + " <b>x</b>",  # (more in one paragraph is refused: see MAX_INLINE_WORK)
 ])
 def test_review_f6_a_long_field_with_a_link_is_judged_in_linear_time(text: str) -> None:
     assert markdown_problems(text) == []  # before the fix: hours (a scheme looked for from every letter)
@@ -838,6 +839,21 @@ def test_review_f21_a_relative_link_to_a_record_that_does_not_exist_is_reported(
 
 
 # Found by the re-review (rereview14.md)
+
+def test_n11_a_record_too_long_and_full_of_markup_for_its_pages_is_refused(tiny: Project) -> None:
+    # 18 points of 54 KB of `<a>` passed check and took the build nearly two minutes: a paragraph
+    # is bounded lower now, and a record's fields together, since its pages repeat them
+    path = tiny.content / "takeaways/tiny-takeaways.yml"
+    doc = yaml.safe_load(path.read_text())
+    doc["sections"][0]["points"] = ["<a>" * 18000] * 2
+    path.write_text(yaml.safe_dump(doc))
+    problems = [p.message for p in check_project(tiny)[1] if p.severity == "error"]
+    assert problems and all("too long and full of markup" in p for p in problems)
+    doc["sections"][0]["points"] = ["<a>" * 5000] * 40  # each 0.075e9, 3e9 together
+    path.write_text(yaml.safe_dump(doc))
+    problems = [p.message for p in check_project(tiny)[1] if p.severity == "error"]
+    assert problems and all("with this record's other Markdown fields" in p for p in problems)
+
 
 def test_n15_mkdocs_yml_nested_too_deep_is_one_problem(tiny: Project) -> None:
     lines = BASE_CONFIG.count("\n")
