@@ -115,6 +115,16 @@ def _as_browser_reads(url: str) -> str:
     return re.sub(r"[\t\n\r]", "", url).strip("\x00 \x0c").replace("\\", "/")
 
 
+def _unrecognized(href: str) -> bool:
+    """A relative link the engine cannot resolve (it refuses to build): one to neither a Markdown
+    page (`x.md`), an absolute path, nor a place on the page (`#x`)."""
+    target = _as_browser_reads(href)
+    if not target or target.startswith(("/", "#", "?")):
+        return False
+    path = re.split(r"[#?]", target, maxsplit=1)[0]
+    return not path.endswith(".md")
+
+
 def _attribute_problem(tag: str, name: str, value: str) -> str | None:
     if name.startswith("on"):
         return f"the `{name}` attribute is not allowed (it runs script); remove it"
@@ -123,6 +133,10 @@ def _attribute_problem(tag: str, name: str, value: str) -> str | None:
         if scheme and scheme not in ("https", "mailto"):
             return (f"the link `{value.strip()}` uses `{scheme}:`; links must start with https:// "
                     "(or be a mailto: address)")
+        if tag == "a" and name == "href" and not scheme and _unrecognized(value):
+            return (f"the link `{value.strip()}` leads to no page of the hub (the site would refuse to "
+                    "build); link to a record as `../tools/<id>.md`, to a place on this page as "
+                    "`#heading`, or to another site with its full https:// address")
         if name in MEDIA_ATTRIBUTES and (scheme or _as_browser_reads(value).startswith("//")):
             if "emoji" in value.lower():
                 return (f"an emoji picture would load from another host (`{value.strip()}`), which the "

@@ -96,10 +96,15 @@ def test_1_a_public_takeaway_naming_an_affiliate_only_session_keeps_it_off_the_p
 def test_1_a_public_body_linking_an_affiliate_only_record_is_reported(
         tiny: Project, body: str, where: str) -> None:
     write(tiny, "tools/pointing-tool.yml", PUBLIC_TOOL + f"body: |\n  {body}\n")
-    assert messages(tiny) == [
-        f"content/tools/pointing-tool.yml:{where}: body: points at `tools/secret-tool`, which is "
-        "affiliate-only: the public site must not name it; remove the link, or make this text "
-        "affiliate-only (move it into `affiliate_note`, or set `audience: affiliates` on its part)"]
+    pointer = (f"content/tools/pointing-tool.yml:{where}: body: points at `tools/secret-tool`, which is "
+               "affiliate-only: the public site must not name it; remove the link, or make this text "
+               "affiliate-only (move it into `affiliate_note`, or set `audience: affiliates` on its part)")
+    found = messages(tiny)
+    if "../tools/secret-tool/" in body:  # a relative link to a folder, which the site cannot
+        # resolve either: refused as that first, at its field
+        assert len(found) == 1 and "the link `../../tools/secret-tool/` leads to no page" in found[0], found
+    else:
+        assert found == [pointer]
 
 
 def test_1_pointers_in_affiliate_only_parts_and_to_public_records_are_fine(tiny: Project) -> None:
@@ -542,8 +547,11 @@ def test_14_a_good_password_is_accepted() -> None:
     "See [it](../secret-tool/).",
 ])
 def test_review_pointers_written_otherwise_are_reported(tiny: Project, body: str) -> None:
-    problem = the_problem(tiny, "tools/pointing-tool.yml", PUBLIC_TOOL + f"body: '{body}'\n")
-    assert "points at `tools/secret-tool`, which is affiliate-only" in problem, problem
+    write(tiny, "tools/pointing-tool.yml", PUBLIC_TOOL + f"body: '{body}'\n")
+    found = messages(tiny)
+    expected = "leads to no page of the hub" if body.endswith("(../secret-tool/).") else (
+        "points at `tools/secret-tool`, which is affiliate-only")  # a folder link: refused as that
+    assert len(found) == 1 and expected in found[0], found
 
 
 def test_review_a_session_named_with_other_punctuation_is_still_dropped(tiny: Project) -> None:
@@ -836,6 +844,18 @@ def test_review_f21_a_relative_link_to_a_record_that_does_not_exist_is_reported(
     assert the_problem(tiny, "tools/link-tool.yml", PUBLIC_TOOL + f"body: '{body}'\n") == (
         "content/tools/link-tool.yml:7:25: body: links to `tools/nope`, which does not exist (there is no "
         "content/tools/nope.yml); correct the address, or remove the link")
+
+
+def test_review_f21_a_link_the_engine_cannot_resolve_is_refused_and_a_missing_anchor_builds(
+        tiny: Project) -> None:
+    # check accepts what builds: a bare relative link fails the engine, so check refuses it at
+    # its line; a place on the page that is not there only takes the reader to its top
+    problem = the_problem(tiny, "tools/link-tool.yml", PUBLIC_TOOL + "body: 'See [rel](other-page) now.'\n")
+    assert problem.startswith("content/tools/link-tool.yml:7:7: body: the link `other-page` leads to no page "
+                              "of the hub (the site would refuse to build)"), problem
+    write(tiny, "tools/link-tool.yml", PUBLIC_TOOL + "body: 'See [the top](#missing-anchor) now.'\n")
+    build(tiny, ("public",))
+    assert 'href="#missing-anchor"' in (tiny.site_dir("public") / "tools/link-tool/index.html").read_text()
 
 
 # Found by the re-review (rereview14.md)
