@@ -222,6 +222,11 @@ def _short(needle: Needle) -> bool:
     return not needle.raw and needle.text.count(" ") <= SHORT_WORDS + 1
 
 
+# what may follow a page's path where it is named: a folder's `/`, a file's suffix, a query, a
+# place on the page, the end of an address (quote, bracket, space) or of a sentence
+POINTER_ENDS = ("/", ".md", ".yml", ".html", ".ics", "?", "#", '"', "'", ")", "]", ">", "<", " ", ",", ";")
+
+
 def affiliate_material(full: Hub, public: Hub, chrome: bytes = b"") -> Material:
     """Every affiliate-only piece of `full`, and the public text of `public` (with `chrome`,
     the words hubgen's and the theme's templates put on every page: see `chrome_text`).
@@ -251,7 +256,7 @@ def affiliate_material(full: Hub, public: Hub, chrome: bytes = b"") -> Material:
     def page(path: str, origin: str) -> None:
         # a page the public site does not have: named there, however public text names it,
         # it points at affiliate-only material (never excused as a copy of public text)
-        for suffix in ("/", ".md", ".yml", ".html"):
+        for suffix in POINTER_ENDS:
             keep(lowered(f"{path}{suffix}".encode()).decode(), origin, True, True)
 
     for entry in full.records.values():

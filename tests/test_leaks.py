@@ -234,6 +234,11 @@ def test_scan_finds_nothing_in_a_clean_public_site(built_tiny: Project, public_c
     ("js/leak.js", b'var x="Canary section point juliet stays with affiliates"',
      "content/takeaways/tiny-takeaways.yml: sections[1]"),
     ("tools/secret-tool/index.html", b"", "content/tools/secret-tool.yml: id"),
+    # however the page's address ends (rereview14 N4)
+    ("leak.html", b'<a href="/tools/secret-tool?from=alpha">x</a>', "content/tools/secret-tool.yml: id"),
+    ("leak.html", b"<p>see tools/secret-tool#top and more</p>", "content/tools/secret-tool.yml: id"),
+    ("leak.html", b"<p>(tools/secret-tool) and webinars/secret-webinar.ics</p>",
+     "content/tools/secret-tool.yml: id"),
     ("leak.html", b"<p>CANARY <em>Record</em> title&#x20;charlie</p>",
      "content/tools/secret-tool.yml: title"),
     # a paragraph written over lines is one run of text to its reader, in a page and in JSON
