@@ -13,6 +13,7 @@ from typing import Any
 import yaml
 
 from hubgen.errors import HubError, Problem
+from hubgen.load import MAX_DEPTH
 from hubgen.models import TYPES
 from hubgen.project import Project, Variant
 from hubgen.render import engine_text
@@ -104,7 +105,7 @@ def load_base(project: Project) -> dict[str, Any]:
         raise HubError([Problem(shown, 1, 1, "is nested too deeply to read; flatten it")]) from None
     if not isinstance(base, dict) or not isinstance(root, yaml.MappingNode):
         raise HubError([Problem(shown, 1, 1, "must be a mapping of MkDocs settings")])
-    deep = _deeper_than(root, MAX_DEPTH)
+    deep = _deeper_than(root, MAX_DEPTH)  # as for records; MkDocs' settings need four or five levels
     if deep is not None:
         raise HubError([Problem(shown, deep.start_mark.line + 1, deep.start_mark.column + 1,
                                 f"is nested more than {MAX_DEPTH} deep here; MkDocs settings need a few "
@@ -199,9 +200,6 @@ TEXT_SETTINGS = ("site_name", "site_description", "site_author", "copyright", "r
 _SCRIPT_SCHEMES = frozenset({"javascript", "vbscript", "data", "file", "blob"})
 # Material writes `extra`'s values into its pages as they are (its templates do not escape them)
 _MARKUP = frozenset('<>"`')
-
-
-MAX_DEPTH = 20  # as for records; MkDocs' settings need four or five levels
 
 
 def _deeper_than(root: yaml.Node, limit: int) -> yaml.Node | None:

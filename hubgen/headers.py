@@ -75,7 +75,7 @@ def theme_written(script: bytes) -> bool:
     return any(pattern.fullmatch(script.strip()) for pattern in _theme_scripts())
 
 
-def foreign_scripts(site: Path, scripts: Iterable[bytes], shown: str) -> list[Problem]:
+def foreign_scripts(scripts: Iterable[bytes], shown: str) -> list[Problem]:
     """A problem for each inline script of the site's pages that the theme did not write, on
     the first page it was seen on (if `scripts` knows: see `PageScripts`)."""
     where = getattr(scripts, "pages", {})
@@ -221,7 +221,7 @@ def write_site_headers(site: Path, variant: Variant, site_url: str | None,
     given, rather than of the inline scripts its pages are read for). A HubError if a page holds
     an inline script the theme did not write (`shown` names the site)."""
     scripts = page_scripts(site) if scripts is None else scripts
-    problems = foreign_scripts(site, scripts, shown or f"site/{variant}")
+    problems = foreign_scripts(scripts, shown or f"site/{variant}")
     if problems:
         raise HubError(problems)
     (site / "_headers").write_text(headers_file(security_headers(site, variant, scripts)), encoding="utf-8")
