@@ -12,9 +12,11 @@ removed silently: the editor sees what the page would have held.
 from __future__ import annotations
 
 import html
+import posixpath
 import re
 import secrets
 import string
+import urllib.parse
 from collections import Counter
 from functools import lru_cache
 from html.parser import HTMLParser
@@ -99,7 +101,18 @@ _ADMONITION = re.compile(r"^[ \t]*(?:!!!|\?\?\?)", re.M)
 # page that shows them: a takeaway's points are on its event's page too, in both sites).
 MAX_INLINE_WORK = 100_000_000
 MAX_RECORD_INLINE_WORK = 2_000_000_000
-_INLINE_MARKS = re.compile(r"[<*_`\[&\\]")
+# (a hard line break, two spaces ending a line, is such a mark: 20,000 of them in 80 KB, 2.6 s)
+_INLINE_MARKS = re.compile(r"[<*_`\[&\\]|  \n")
+# A line inside a paragraph that is a block of its own (a heading, `# x` or underlined, a rule)
+# cuts the paragraph there, and the reader tries every block rule on the rest of it again: 16,000
+# `# a` between lines of text (96 KB) take the build 50 s. Each costs what this many inline marks
+# do (4,000 in 24 KB: 5 s).
+BLOCK_BREAK_COST = 50
+_BLOCK_BREAK = re.compile(r"^(?:#|[ \t]*(?:=+[ \t]*|(?:[-*_][ \t]*)+)$)", re.M)
+# A definition (`: ...`) under another with no blank line between them is read into it, each
+# inside the one before: a few hundred in a paragraph exhaust Python's stack.
+MAX_DEFINITIONS = 50
+_DEFINITION = re.compile(r"^[ \t]*:[ \t]", re.M)
 
 
 def url_scheme(url: str) -> str | None:
@@ -115,14 +128,27 @@ def _as_browser_reads(url: str) -> str:
     return re.sub(r"[\t\n\r]", "", url).strip("\x00 \x0c").replace("\\", "/")
 
 
+# The pages of a site a record's text may link to, as the engine names them (docs/), from the
+# record's page, `<folder>/<id>.md` (hubgen.views' plan). Whether that record, theme or series
+# exists is `hubgen.validate`'s business; a link the engine resolves to anything else fails the
+# build (review3: `foo.md`, `tools/x.md` from a page in tools/, `../records.md`, `../X.md`).
+_ID = r"[a-z0-9]+(?:-[a-z0-9]+)*"
+_HUB_PAGE = re.compile(rf"(?:index|search|accessibility)\.md|(?:records|themes|tools|webinars|clauses|events|"
+                       rf"takeaways)/index\.md|(?:themes|tools|webinars|clauses|events|takeaways)/{_ID}\.md|"
+                       rf"webinars/series/{_ID}\.md")
+# a page's folder, which no path of the site can name: a link within it names a page the field
+# is on only in one of the folders it is shown in (a takeaway's points are on its event's page)
+_PAGE_FOLDER = "\x00"
+
+
 def _unrecognized(href: str) -> bool:
-    """A relative link the engine cannot resolve (it refuses to build): one to neither a Markdown
-    page (`x.md`), an absolute path, nor a place on the page (`#x`)."""
-    target = _as_browser_reads(href)
-    if not target or target.startswith(("/", "#", "?")):
+    """A relative link or image the engine cannot resolve from a record's page (it refuses to
+    build): one to no page of the hub, nor an absolute path, nor a place on the page (`#x`)."""
+    target = re.sub(r"[\t\n\r]", "", href).strip("\x00 \x0c")
+    if not target or target.startswith(("/", "\\", "#", "?")):
         return False
-    path = re.split(r"[#?]", target, maxsplit=1)[0]
-    return not path.endswith(".md")
+    path = urllib.parse.unquote(re.split(r"[#?]", target, maxsplit=1)[0])
+    return not _HUB_PAGE.fullmatch(posixpath.normpath(posixpath.join(_PAGE_FOLDER, path)))
 
 
 def _attribute_problem(tag: str, name: str, value: str) -> str | None:
@@ -135,8 +161,11 @@ def _attribute_problem(tag: str, name: str, value: str) -> str | None:
                     "(or be a mailto: address)")
         if tag == "a" and name == "href" and not scheme and _unrecognized(value):
             return (f"the link `{value.strip()}` leads to no page of the hub (the site would refuse to "
-                    "build); link to a record as `../tools/<id>.md`, to a place on this page as "
-                    "`#heading`, or to another site with its full https:// address")
+                    "build); link to a record as `../tools/<id>.md` (its folder, then its id), to a place "
+                    "on this page as `#heading`, or to another site with its full https:// address")
+        if tag == "img" and name == "src" and not scheme and _unrecognized(value):
+            return (f"the image `{value.strip()}` is no file of the site (the site would refuse to "
+                    "build); link to it instead: [title](https://...)")
         if name in MEDIA_ATTRIBUTES and (scheme or _as_browser_reads(value).startswith("//")):
             if "emoji" in value.lower():
                 return (f"an emoji picture would load from another host (`{value.strip()}`), which the "
@@ -270,21 +299,33 @@ def open_marks(text: str) -> str | None:
     unclosed = unclosed_problem(unclosed_tags(text))
     if unclosed:
         return unclosed
-    if len(text) * len(text) // 1000 > MAX_INLINE_WORK // 1000:  # only a long text can come near
+    if len(_DEFINITION.findall(text)) > MAX_DEFINITIONS and any(
+            len(_DEFINITION.findall(paragraph)) > MAX_DEFINITIONS for paragraph in _PARAGRAPH.split(text)):
+        return (f"has more than {MAX_DEFINITIONS} definitions (lines starting with `: `) in one paragraph, "
+                "which the site's Markdown reader reads one inside the other until it fails; put a blank "
+                "line after each definition")
+    if len(text) * len(text) * (1 + BLOCK_BREAK_COST) > MAX_INLINE_WORK:  # only a long text can come near
         for paragraph in _PARAGRAPH.split(text):
-            if len(paragraph) * len(_INLINE_MARKS.findall(paragraph)) > MAX_INLINE_WORK:
-                return ("has a paragraph too long and full of markup (`*`, `_`, `<`, `[`, `&`...) for the "
-                        "site's Markdown reader to read in a reasonable time; split it into paragraphs "
-                        "(a blank line between them)")
+            if _work(paragraph) > MAX_INLINE_WORK:
+                return ("has a paragraph too long and full of markup (`*`, `_`, `<`, `[`, `&`... or headings "
+                        "and rules between its lines) for the site's Markdown reader to read in a reasonable "
+                        "time; split it into paragraphs (a blank line between them, and around each heading)")
     return None
 
 
+def _work(paragraph: str) -> int:
+    """What one paragraph costs the reader (see MAX_INLINE_WORK, BLOCK_BREAK_COST)."""
+    marks = len(_INLINE_MARKS.findall(paragraph))
+    breaks = len(_BLOCK_BREAK.findall(paragraph)) if "\n" in paragraph else 0
+    return len(paragraph) * (marks + BLOCK_BREAK_COST * breaks)
+
+
 def inline_work(text: str) -> int:
-    """What `text`'s inline markup costs the reader (see MAX_INLINE_WORK), or for a text too short
-    to come near, its length squared, a bound of it that costs nothing to work out."""
-    if len(text) < 10_000:
-        return len(text) * len(text)
-    return sum(len(paragraph) * len(_INLINE_MARKS.findall(paragraph)) for paragraph in _PARAGRAPH.split(text))
+    """What `text`'s markup costs the reader (see MAX_INLINE_WORK), or for a line too short to come
+    near, a bound of it that costs nothing to work out (a line holds one block at most)."""
+    if len(text) < 10_000 and "\n" not in text:
+        return len(text) * (len(text) + BLOCK_BREAK_COST)
+    return sum(_work(paragraph) for paragraph in _PARAGRAPH.split(text))
 
 
 def record_work_problem(work: int) -> str | None:

@@ -255,7 +255,8 @@ def text_pointers(project: Project, shown: str, doc: Document | None, found_leav
                 linked = pattern is _POINTER and _in_link(where, m.start())
                 matches.setdefault(f"{type_}/{m[2].lower()}", (type_, m[2].lower(), m[0], linked))
         for m in _SERIES.finditer(text):
-            matches.setdefault(f"series/{m[1].lower()}", ("series", m[1].lower(), m[0], False))
+            linked = _in_link(text, m.start())
+            matches.setdefault(f"series/{m[1].lower()}", ("series", m[1].lower(), m[0], linked))
         for type_, id_, written, linked in sorted(matches.values()):
             if source is None:
                 source = _source(project, shown)
@@ -345,6 +346,7 @@ def pointer_problems(facts: dict[str, Facts], audiences: dict[str, str]) -> list
     for ref, f in facts.items():
         if f.series:
             series[slug(f.series)] = series.get(slug(f.series), False) or audiences.get(ref) == "public"
+    themes = {ref.partition("#")[2] for ref in facts if ref.startswith("themes.yml#")}
     problems = []
     for ref, f in facts.items():
         if ref.startswith("themes.yml#"):
@@ -358,6 +360,16 @@ def pointer_problems(facts: dict[str, Facts], audiences: dict[str, str]) -> list
                 problems.append(replace(pointer.problem, message=(
                     f"links to `{pointer.target}`, which does not exist (there is no content/"
                     f"{pointer.target}.yml); correct the address, or remove the link")))
+                continue
+            # a theme or series page no record makes: the engine finds no page there (review3)
+            # (themes.yml unread: its own problem says so)
+            missing = {"themes": bool(themes) and id_ not in themes | {"index"},
+                       "series": id_ not in series}.get(folder, False)
+            if pointer.linked and missing:
+                what = "theme in content/themes.yml" if folder == "themes" else "webinar is in that series"
+                problems.append(replace(pointer.problem, message=(
+                    f"links to the page `{'webinars/' if folder == 'series' else ''}{pointer.target}`, "
+                    f"which does not exist (no {what}); correct the address, or remove the link")))
                 continue
             if (pointer.audience or audience) != "public":
                 continue

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import os
 import socket
+import urllib.parse
 
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from hubgen.build import build
 from hubgen.config import load_base, variant_config
@@ -441,7 +444,7 @@ def test_8_9_markup_a_browser_reads_otherwise_or_that_loads_from_elsewhere_is_re
 
 
 def test_8_ordinary_markdown_and_the_sites_extensions_pass() -> None:
-    for text in ["Hello *x* [a](https://e.org/a?b=1&c=2) `code <b>` ![local](img.png)",
+    for text in ["Hello *x* [a](https://e.org/a?b=1&c=2) `code <b>` [local](../tools/qa-tool.md)",
                  "| a | b |\n|:-|-:|\n| 1 | 2 |", '!!! note "T"\n    body', '??? tip "X"\n    more',
                  "Term\n:   Def", "<div markdown>\n*x*\n</div>", "para\n{: .cls #id }", "a < b and c > d",
                  "<details><summary>s</summary>t</details>", "<a href=\"mailto:a@b.org\">m</a>"]:
@@ -549,9 +552,8 @@ def test_14_a_good_password_is_accepted() -> None:
 def test_review_pointers_written_otherwise_are_reported(tiny: Project, body: str) -> None:
     write(tiny, "tools/pointing-tool.yml", PUBLIC_TOOL + f"body: '{body}'\n")
     found = messages(tiny)
-    expected = "leads to no page of the hub" if body.endswith("(../secret-tool/).") else (
-        "points at `tools/secret-tool`, which is affiliate-only")  # a folder link: refused as that
-    assert len(found) == 1 and expected in found[0], found
+    # none of them is a link the engine resolves (review3): refused as that, at its line
+    assert len(found) == 1 and "leads to no page of the hub" in found[0], found
 
 
 def test_review_a_session_named_with_other_punctuation_is_still_dropped(tiny: Project) -> None:
@@ -901,3 +903,71 @@ def test_n14_a_line_of_no_break_spaces_is_text_in_a_block_as_in_markdown() -> No
     assert md_block("Intro\n{: onclick=\"x()\" }\n\u00a0\nMore", 4) == \
         "Intro\n    {: onclick=\"x()\" }\n    \u00a0\n    More"
     assert md_block("a\n \t\nb", 4) == "a\n\n    b"
+
+
+# Found by the third hostile review (review3.md)
+
+@pytest.mark.parametrize("body, expected", [
+    ("See ![a chart](chart.png).", "body: the image `chart.png` is no file of the site"),
+    ("See [it](other-tool.md).", "body: the link `other-tool.md` leads to no page of the hub"),
+    ("See [it](tools/qa-tool.md).", "body: the link `tools/qa-tool.md` leads to no page"),  # tools/tools/
+    ("See [it](../tools/QA-tool.md).", "body: the link `../tools/QA-tool.md` leads to no page"),
+    ("See [it](../../tools/qa-tool.md).", "body: the link `../../tools/qa-tool.md` leads to no page"),
+    ("See [every record](../records.md).", "body: the link `../records.md` leads to no page"),
+    ("See [it][r].\n\n[r]: nope.md", "body: the link `nope.md` leads to no page"),
+    ("See [it](../themes/nope.md).", "body: links to the page `themes/nope`, which does not exist (no theme"),
+    ("See [it](../webinars/series/nope.md).",
+     "body: links to the page `webinars/series/nope`, which does not exist (no webinar is in that series)"),
+])
+def test_r3_a_link_to_a_markdown_file_the_engine_cannot_find_is_refused_at_its_line(
+        tiny: Project, body: str, expected: str) -> None:
+    # check said All good and the build failed on the generated file: F21 refused only links
+    # not ending in .md
+    problem = the_problem(tiny, "tools/link-tool.yml", PUBLIC_TOOL + "body: |\n  "
+                          + body.replace("\n", "\n  ") + "\n")
+    assert problem.startswith("content/tools/link-tool.yml:") and expected in problem, problem
+
+
+SEGMENTS = st.sampled_from(["..", ".", "", "tools", "themes", "records", "webinars", "series", "qa-tool.md",
+                            "index.md", "search.md", "records.md", "QA-tool.md", "nope.md", "disclosures.md",
+                            "secret-tool.md", "%2E%2E", "qa%2Dtool.md", "x.png", "tools\\qa-tool.md"])
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(SEGMENTS, min_size=1, max_size=4).map("/".join), st.sampled_from(["", "#top", "?x=1"]),
+       st.booleans())
+def test_r3_a_link_check_accepts_is_one_the_engine_resolves(
+        tiny: Project, built_tiny: Project, path: str, tail: str, image: bool) -> None:
+    # the engine's own resolution (properdocs' Page) of a relative link, from the tool's page,
+    # against the files of a built public site: what check accepts, the build finds
+    from properdocs.structure.pages import _RelativePathTreeprocessor
+
+    docs = built_tiny.build_dir("public") / "docs"
+    files = {p.relative_to(docs).as_posix() for p in docs.rglob("*") if p.is_file()} | {"tools/link-tool.md"}
+    href = path + tail
+    write(tiny, "tools/link-tool.yml", PUBLIC_TOOL + f"body: 'See {'!' if image else ''}[it]({href}) now.'\n")
+    if [p for p in check_project(tiny)[1] if p.severity == "error"]:
+        return
+    target = _RelativePathTreeprocessor._target_uri("tools/link-tool.md", urllib.parse.unquote(path))
+    assert not path or target in files, (href, target)
+
+
+@pytest.mark.parametrize("body, expected", [
+    # the engine failed: "maximum recursion depth exceeded" (check: All good)
+    ("a\n: b\n" * 1000, "has more than 50 definitions (lines starting with `: `) in one paragraph"),
+    # the build took 50 s for 96 KB (quadratic: a 1 MB file, hours)
+    ("x\n# a\n" * 16_000, "has a paragraph too long and full of markup"),
+    ("a\n-\n" * 2_000, "has a paragraph too long and full of markup"),  # underlined headings: 1 s
+    ("a  \n" * 40_000, "has a paragraph too long and full of markup"),  # hard line breaks
+])
+def test_r3_block_markup_that_takes_the_engine_minutes_or_its_stack_is_refused(
+        tiny: Project, body: str, expected: str) -> None:
+    text = yaml.safe_dump({**yaml.safe_load(PUBLIC_TOOL), "body": body}, width=1_000_000)
+    problem = the_problem(tiny, "tools/slow-tool.yml", text)
+    assert problem.startswith("content/tools/slow-tool.yml:") and f"body: {expected}" in problem, problem
+
+
+def test_r3_headings_and_definitions_as_editors_write_them_pass() -> None:
+    text = ("## Scope\n\nText of the scope.\n\nTerm\n: Its definition.\n\n" * 200
+            + "Lines with a  \nhard break, then a rule\n\n---\n\n" * 100)
+    assert markdown_problems(text) == []

@@ -26,7 +26,7 @@ URL_RULE = "links must start with https:// (or be a mailto: address)"
      "page instead)"),
     ("body: See [this](javascript:alert(1)).\n",
      f"6:7: body: the link `javascript:alert(1)` uses `javascript:`; {URL_RULE}"),
-    ("body: '<img src=\"x.png\" onerror=\"alert(1)\">'\n",
+    ("body: '<img src=\"/x.png\" onerror=\"alert(1)\">'\n",
      "6:7: body: the `onerror` attribute is not allowed (it runs script); remove it"),
     ("links:\n  - title: X\n    url: javascript:alert(1)\n",
      "8:10: links[0].url: `javascript:alert(1)` is not allowed; a link must start with https:// "
