@@ -222,9 +222,10 @@ def _short(needle: Needle) -> bool:
     return not needle.raw and needle.text.count(" ") <= SHORT_WORDS + 1
 
 
-# what may follow a page's path where it is named: a folder's `/`, a file's suffix, a query, a
-# place on the page, the end of an address (quote, bracket, space) or of a sentence
-POINTER_ENDS = ("/", ".md", ".yml", ".html", ".ics", "?", "#", '"', "'", ")", "]", ">", "<", " ", ",", ";")
+# A page's path is named wherever it is not followed by what would make it another path (a
+# longer id): `tools/x/`, `tools/x?from=y`, `tools/x.`, `tools/x` at a line's end (a list of
+# endings missed a sentence's `.`: review3 R3).
+_ID_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyz0123456789-")
 
 
 def affiliate_material(full: Hub, public: Hub, chrome: bytes = b"") -> Material:
@@ -256,8 +257,7 @@ def affiliate_material(full: Hub, public: Hub, chrome: bytes = b"") -> Material:
     def page(path: str, origin: str) -> None:
         # a page the public site does not have: named there, however public text names it,
         # it points at affiliate-only material (never excused as a copy of public text)
-        for suffix in POINTER_ENDS:
-            keep(lowered(f"{path}{suffix}".encode()).decode(), origin, True, True)
+        keep(lowered(path.encode()).decode(), origin, True, True)
 
     for entry in full.records.values():
         hidden = entry.audience == "affiliates"
@@ -371,12 +371,20 @@ class _Group:
         self.automaton = (BytesAhoCorasick([n.text.encode() for n in self.needles],
                                            implementation=Implementation.ContiguousNFA)
                           if self.needles else None)
+        self.pointers = {i for i, n in enumerate(self.needles) if n.pointer}
 
     def _indexes(self, raw: bytes, readable: bytes) -> list[tuple[int, int, int]]:
         haystack = raw if self.raw else readable
         if self.automaton is None or not haystack:
             return []
-        return self.automaton.find_matches_as_indexes(haystack, overlapping=True)
+        found = self.automaton.find_matches_as_indexes(haystack, overlapping=True)
+        if not self.pointers:
+            return found
+        # a page's path counts where it is whole: not inside a longer id (`tools/x` in `tools/x-y/`)
+        # or name (`devtools/x`), as `hubgen.validate` reads a pointer
+        return [(i, start, end) for i, start, end in found if i not in self.pointers or (
+            (end == len(haystack) or haystack[end] not in _ID_BYTES)
+            and (start == 0 or haystack[start - 1] not in _ID_BYTES))]
 
     def matches(self, raw: bytes, readable: bytes) -> list[Needle]:
         return [self.needles[i] for i, _, _ in self._indexes(raw, readable)]

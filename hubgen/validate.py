@@ -192,12 +192,14 @@ class Facts(NamedTuple):
 
 
 # `tools/<id>` in a link, a path or an address: `../tools/x.md`, `/tools/x/`, `https://site/tools/x/`
-# (a browser reads `\` as `/`); and a page of the same folder, `x.md` or `../x/`, by its id alone
-_POINTER = re.compile(r"(?<![\w-])(tools|webinars|clauses|events|takeaways|themes)[/\\]+"
-                      r"([a-z0-9]+(?:-[a-z0-9]+)*)(?![\w-])", re.I)
-_PAGE = re.compile(r"(?<![\w-])()([a-z0-9]+(?:-[a-z0-9]+)*)(?:\.md|\.html|[/\\])(?![\w-])", re.I)
+# (a browser reads `\` as `/`); and a page of the same folder, `x.md` or `../x/`, by its id alone;
+# `_` is no letter of an id: `_tools/x_` is `tools/x` in italics (review3)
+_NOT_AFTER, _NOT_BEFORE = r"(?<![A-Za-z0-9-])", r"(?![A-Za-z0-9-])"
+_POINTER = re.compile(rf"{_NOT_AFTER}(tools|webinars|clauses|events|takeaways|themes)[/\\]+"
+                      rf"([a-z0-9]+(?:-[a-z0-9]+)*){_NOT_BEFORE}", re.I)
+_PAGE = re.compile(rf"{_NOT_AFTER}()([a-z0-9]+(?:-[a-z0-9]+)*)(?:\.md|\.html|[/\\]){_NOT_BEFORE}", re.I)
 # a series' page, `webinars/series/<slug>/`
-_SERIES = re.compile(r"(?<![\w-])webinars[/\\]+series[/\\]+([a-z0-9]+(?:-[a-z0-9]+)*)(?![\w-])", re.I)
+_SERIES = re.compile(rf"{_NOT_AFTER}webinars[/\\]+series[/\\]+([a-z0-9]+(?:-[a-z0-9]+)*){_NOT_BEFORE}", re.I)
 _ADDRESS = re.compile(r"[a-z][a-z0-9+.-]*://[^\s<>()\[\]\"']*", re.I)
 
 
@@ -243,7 +245,7 @@ def text_pointers(project: Project, shown: str, doc: Document | None, found_leav
     source: str | None = None
     for leaf in found_leaves:
         text = leaf.text
-        if not any(mark in text for mark in ("/", "\\", ".htm", ".md", "%")):
+        if not any(mark in text for mark in ("/", "\\", ".htm", ".md", "%", "&")):
             continue  # names no page: most texts
         if "%" in text or "&" in text:  # `%74ools/x`, `tools&#47;x` name the page as well
             text = f"{text}\n{urllib.parse.unquote(html.unescape(text))}"

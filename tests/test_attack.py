@@ -973,3 +973,13 @@ def test_r3_headings_and_definitions_as_editors_write_them_pass() -> None:
     text = ("## Scope\n\nText of the scope.\n\nTerm\n: Its definition.\n\n" * 200
             + "Lines with a  \nhard break, then a rule\n\n---\n\n" * 100)
     assert markdown_problems(text) == []
+
+
+@pytest.mark.parametrize("body", [
+    "Members read tools&#47;secret-tool.",   # the page shows tools/secret-tool (check read no `/`)
+    "Members read _tools/secret-tool_ now.",  # in italics (`_` was read as a letter of the id)
+])
+def test_r3_a_pointer_written_with_a_reference_or_in_italics_is_refused(tiny: Project, body: str) -> None:
+    problem = the_problem(tiny, "tools/pointing-tool.yml", PUBLIC_TOOL + f"body: '{body}'\n")
+    assert problem.startswith("content/tools/pointing-tool.yml:7:") and (
+        "body: points at `tools/secret-tool`, which is affiliate-only") in problem, problem

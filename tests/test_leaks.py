@@ -223,6 +223,14 @@ def test_scan_finds_nothing_in_a_clean_public_site(built_tiny: Project, public_c
     assert scan_site(public_copy, needles(built_tiny)) == []
 
 
+def test_scan_takes_a_longer_id_or_name_for_no_pointer(built_tiny: Project, public_copy: Path) -> None:
+    # another page's path, or another site's, that merely holds an affiliate-only page's
+    # (check accepts both: review3 R3)
+    (public_copy / "other.html").write_bytes(b'<p><a href="https://x.example/devtools/secret-tool/">a</a> '
+                                             b"and tools/secret-tool-guide/ and tools/secret-tool2.</p>")
+    assert scan_site(public_copy, needles(built_tiny)) == []
+
+
 @pytest.mark.parametrize("name, data, origin", [
     ("leak.html", b"<p>Canary record title charlie</p>", "content/tools/secret-tool.yml: title"),
     ("leak.html", b"<!-- Canary note text bravo for affiliates. -->",
@@ -239,6 +247,11 @@ def test_scan_finds_nothing_in_a_clean_public_site(built_tiny: Project, public_c
     ("leak.html", b"<p>see tools/secret-tool#top and more</p>", "content/tools/secret-tool.yml: id"),
     ("leak.html", b"<p>(tools/secret-tool) and webinars/secret-webinar.ics</p>",
      "content/tools/secret-tool.yml: id"),
+    # at a sentence's end, escaped, in italics, at a line's end (review3 R3: not found)
+    ("leak.html", b"<p>Members read tools&#47;secret-tool.</p>", "content/tools/secret-tool.yml: id"),
+    ("leak.html", b"<p>Members read tools/secret-tool_ and more</p>", "content/tools/secret-tool.yml: id"),
+    ("leak.js", b"var page = 'x'\n+ tools/secret-tool\n", "content/tools/secret-tool.yml: id"),
+    ("leak.txt", b"tools/secret-tool", "content/tools/secret-tool.yml: id"),
     ("leak.html", b"<p>CANARY <em>Record</em> title&#x20;charlie</p>",
      "content/tools/secret-tool.yml: title"),
     # a paragraph written over lines is one run of text to its reader, in a page and in JSON
