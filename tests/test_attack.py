@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import socket
 import urllib.parse
+from html.parser import HTMLParser
 
 import pytest
 import yaml
@@ -983,3 +984,29 @@ def test_r3_a_pointer_written_with_a_reference_or_in_italics_is_refused(tiny: Pr
     problem = the_problem(tiny, "tools/pointing-tool.yml", PUBLIC_TOOL + f"body: '{body}'\n")
     assert problem.startswith("content/tools/pointing-tool.yml:7:") and (
         "body: points at `tools/secret-tool`, which is affiliate-only") in problem, problem
+
+
+class _Logos(HTMLParser):
+    """The title and label of each logo link of a page (the header's, the drawer's), as read."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[tuple[str | None, str | None]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if tag == "a" and "md-logo" in (found.get("class") or "").split():
+            self.found.append((found.get("title"), found.get("aria-label")))
+
+
+@pytest.mark.parametrize("engine", ["properdocs", "zensical"])
+def test_n9_the_site_name_reads_as_written_in_every_logo(tiny: Project, engine: str) -> None:
+    # Material's partials/nav.html escaped the (escaped) name once more: the drawer logo's
+    # tooltip read `R&amp;D &lt;tools&gt;`
+    name = 'R&D <tools> "best"'
+    hub = tiny.content / "hub.yml"
+    hub.write_text(hub.read_text().replace("title: Tiny Hub", f"title: '{name}'"))
+    build(tiny, ("public",), engine=engine)
+    logos = _Logos()
+    logos.feed((tiny.site_dir("public") / "index.html").read_text())
+    assert logos.found == [(name, name)] * 2, logos.found
