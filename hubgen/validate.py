@@ -200,6 +200,8 @@ _POINTER = re.compile(rf"{_NOT_AFTER}(tools|webinars|clauses|events|takeaways|th
 _PAGE = re.compile(rf"{_NOT_AFTER}()([a-z0-9]+(?:-[a-z0-9]+)*)(?:\.md|\.html|[/\\]){_NOT_BEFORE}", re.I)
 # a series' page, `webinars/series/<slug>/`
 _SERIES = re.compile(rf"{_NOT_AFTER}webinars[/\\]+series[/\\]+([a-z0-9]+(?:-[a-z0-9]+)*){_NOT_BEFORE}", re.I)
+# a backslash before punctuation, which Markdown drops (`\-` shows `-`)
+_MARKDOWN_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 _ADDRESS = re.compile(r"[a-z][a-z0-9+.-]*://[^\s<>()\[\]\"']*", re.I)
 
 
@@ -249,6 +251,8 @@ def text_pointers(project: Project, shown: str, doc: Document | None, found_leav
             continue  # names no page: most texts
         if "%" in text or "&" in text:  # `%74ools/x`, `tools&#47;x` name the page as well
             text = f"{text}\n{urllib.parse.unquote(html.unescape(text))}"
+        if "\\" in text:  # and `tools/x\-y`, which Markdown shows as `tools/x-y` (review3)
+            text = text + "\n" + _MARKDOWN_ESCAPE.sub(r"\1", text)
         matches = {}  # target: (type, id, as written); a path with its folder named first
         relative = _ADDRESS.sub(" ", text)  # a page by its id alone is a relative link
         for pattern, where in ((_POINTER, text), (_PAGE, relative) if folder else (_POINTER, "")):
