@@ -233,6 +233,36 @@ class _Reader(HTMLParser):
     handle_decl = handle_pi = unknown_decl
 
 
+class _RawLinks(HTMLParser):
+    """The relative addresses of the links in raw HTML, which the engine publishes as written."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.relative: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if tag == "a" and name == "href" and value and not url_scheme(value) and not (
+                    _as_browser_reads(value).startswith(("/", "#", "?"))):
+                self.relative.append(value.strip())
+
+    handle_startendtag = handle_starttag
+
+
+def _raw_link_problems(blocks: list[object]) -> list[str]:
+    """A relative link written in raw HTML: the engine turns a Markdown link's `../tools/x.md` into
+    the page's address, never an HTML one's, so it is published as written and leads nowhere
+    (`hubgen links` then fails the pull request; review3)."""
+    reader = _RawLinks()
+    for block in blocks:
+        if isinstance(block, str):
+            reader.feed(block)
+    reader.close()
+    return [f"the link `{href}` is written in HTML, which the site publishes as it is, leading to no page; "
+            "write it in Markdown: [title](../tools/<id>.md)"
+            for href in reader.relative if not _unrecognized(href)]  # (those are refused as such)
+
+
 def _keep(tag: str, name: str, value: str) -> str | None:
     """The sanitizer's verdict on one attribute (nh3's attribute_filter)."""
     return None if _attribute_problem(tag, name, value) else value
@@ -420,6 +450,7 @@ def markdown_problems(text: str) -> list[str]:
         "leaves raw HTML open (a tag such as `<div>` with no `</div>` in this field): the rest of the page "
         "would be read as HTML, not Markdown; close every tag you open within the field"]
     problems += html_problems(page.replace(closed, "").replace(after, ""))
+    problems += _raw_link_problems(renderer.htmlStash.rawHtmlBlocks)
     # a reference definition is read by every field of the page, not only its own: `[x][g]`
     # in one field takes its address from `[g]: ...` in another
     for _, (url, _title) in sorted(renderer.references.items()):

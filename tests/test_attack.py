@@ -1011,3 +1011,14 @@ def test_n9_the_site_name_reads_as_written_in_every_logo(tiny: Project, engine: 
     logos = _Logos()
     logos.feed((tiny.site_dir("public") / "index.html").read_text())
     assert logos.found == [(name, name)] * 2, logos.found
+
+
+def test_r3_a_relative_link_written_in_html_is_refused(tiny: Project) -> None:
+    # the engine rewrites only Markdown links: `<a href="../tools/qa-tool.md">` was published as
+    # written, a dead link `hubgen links` then failed the pull request for (check, build: rc 0)
+    body = ('See <a href="../tools/qa-tool.md">the tool</a>, <a href="#top">the top</a> and '
+            '<a href="https://example.org/">another site</a>.')
+    problem = the_problem(tiny, "tools/html-tool.yml", PUBLIC_TOOL + f"body: '{body}'\n")
+    assert problem == ("content/tools/html-tool.yml:7:7: body: the link `../tools/qa-tool.md` is written in "
+                       "HTML, which the site publishes as it is, leading to no page; write it in Markdown: "
+                       "[title](../tools/<id>.md)"), problem
