@@ -101,6 +101,8 @@ _ADMONITION = re.compile(r"^[ \t]*(?:!!!|\?\?\?)", re.M)
 # page that shows them: a takeaway's points are on its event's page too, in both sites).
 MAX_INLINE_WORK = 100_000_000
 MAX_RECORD_INLINE_WORK = 2_000_000_000
+# and an event's page, which shows every takeaway of the event (about four seconds)
+MAX_PAGE_INLINE_WORK = 2 * MAX_RECORD_INLINE_WORK
 # (a hard line break, two spaces ending a line, is such a mark: 20,000 of them in 80 KB, 2.6 s)
 _INLINE_MARKS = re.compile(r"[<*_`\[&\\]|  \n")
 # A line inside a paragraph that is a block of its own (a heading, `# x` or underlined, a rule)

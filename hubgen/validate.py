@@ -37,6 +37,7 @@ from hubgen.models import (
 )
 from hubgen.project import Project
 from hubgen.reading import as_read
+from hubgen.safety import MAX_PAGE_INLINE_WORK, inline_work
 
 IGNORED_FILES = frozenset({"README.md", ".gitkeep", ".DS_Store"})
 
@@ -145,6 +146,7 @@ def check_content(project: Project, *, parallel: bool = True, keep: bool = True)
     problems += id_problems(project, audiences)
     texts = settings_and_theme_pointers(project, settings, themes, themes_at)  # hub.yml's, themes.yml's
     problems += pointer_problems({**facts, **texts}, audiences)
+    problems += page_work_problems(project, facts)
     problems += _unknown_sessions(sessions, asked, audiences)
     problems += [_no_audience(where, audiences[ref], facts[ref].event) for ref, where in unstated.items()]
     warnings = sorted({p for p in problems if p.is_warning})
@@ -189,6 +191,7 @@ class Facts(NamedTuple):
     themes: tuple[str, ...]
     pointers: tuple[Pointer, ...]
     series: str | None = None  # a webinar's
+    work: int = 0              # what its texts cost the Markdown reader (see `page_work_problems`)
 
 
 # `tools/<id>` in a link, a path or an address: `../tools/x.md`, `/tools/x/`, `https://site/tools/x/`
@@ -388,6 +391,21 @@ def pointer_problems(facts: dict[str, Facts], audiences: dict[str, str]) -> list
             if hidden:
                 problems.append(pointer.problem)
     return problems
+
+
+def page_work_problems(project: Project, facts: dict[str, Facts]) -> list[Problem]:
+    """An event's page shows every takeaway of the event, points and all: each record's markup is
+    bounded (`safety.MAX_RECORD_INLINE_WORK`), their sum on the page too (review3: 12 takeaways
+    each just under the bound took the build minutes)."""
+    pages = {ref: f.work for ref, f in facts.items() if ref.startswith("events/")}
+    for ref, f in facts.items():
+        if ref.startswith("takeaways/") and f.event and f"events/{f.event}" in pages:
+            pages[f"events/{f.event}"] += f.work
+    return [Problem(project.shown(project.content / f"{ref}.yml"), 1, 1,
+                    "with its takeaways, whose points its page shows, too long and full of markup (`*`, `_`, "
+                    "`<`, `[`, `&`...) for the site's Markdown reader to read in a reasonable time; shorten "
+                    "the takeaways' points, or split the event")
+            for ref, work in sorted(pages.items()) if work > MAX_PAGE_INLINE_WORK]
 
 
 @contextlib.contextmanager
@@ -621,8 +639,10 @@ def _check_chunk(args: tuple[Project, list[tuple[str, Path]], set[str], list[str
         if entry is None:
             continue
         record = entry.record
+        work = sum(inline_work(leaf.text) for leaf in leaves(record) if not leaf.url) if type_ in (
+            "events", "takeaways") else 0
         facts[entry.ref] = Facts(record.audience, record.part("event"), tuple(record.themes),
-                                 record_pointers(project, entry), getattr(record, "series", None))
+                                 record_pointers(project, entry), getattr(record, "series", None), work)
         if record.audience is None:
             unstated[entry.ref] = entry.doc.problem((), "")
         if type_ == "events":

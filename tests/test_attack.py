@@ -1022,3 +1022,19 @@ def test_r3_a_relative_link_written_in_html_is_refused(tiny: Project) -> None:
     assert problem == ("content/tools/html-tool.yml:7:7: body: the link `../tools/qa-tool.md` is written in "
                        "HTML, which the site publishes as it is, leading to no page; write it in Markdown: "
                        "[title](../tools/<id>.md)"), problem
+
+
+def test_r3_an_event_whose_takeaways_together_are_too_much_for_its_page_is_refused(tiny: Project) -> None:
+    # each takeaway under the record's bound, their event's page (which shows all their points)
+    # not: 12 takeaways of 19 points of 17 KB took the engine minutes (check: All good)
+    point = "a&" * 5_700  # 6.5e7 each, 1.6e9 a takeaway: under the record's bound
+    for index in range(3):
+        write(tiny, f"takeaways/bulk-{index}.yml", yaml.safe_dump({
+            "title": f"Bulk {index}", "summary": "Lessons.", "event": "tiny-event", "audience": "public",
+            "themes": ["disclosures"], "points": [point] * 25}, width=1_000_000))
+    assert [p for p in messages(tiny) if "warning" not in p] == [
+        "content/events/tiny-event.yml:1:1: with its takeaways, whose points its page shows, too long and "
+        "full of markup (`*`, `_`, `<`, `[`, `&`...) for the site's Markdown reader to read in a reasonable "
+        "time; shorten the takeaways' points, or split the event"]
+    (tiny.content / "takeaways/bulk-2.yml").unlink()
+    assert [p for p in messages(tiny) if "warning" not in p] == []
