@@ -192,6 +192,7 @@ class Facts(NamedTuple):
     pointers: tuple[Pointer, ...]
     series: str | None = None  # a webinar's
     work: int = 0              # what its texts cost the Markdown reader (see `page_work_problems`)
+    withheld: bool = False     # a takeaway with nothing public: no page on the public site (`select`)
 
 
 # `tools/<id>` in a link, a path or an address: `../tools/x.md`, `/tools/x/`, `https://site/tools/x/`
@@ -386,8 +387,9 @@ def pointer_problems(facts: dict[str, Facts], audiences: dict[str, str]) -> list
                 hidden = pointer.target.split("/", 1)[1] not in public_themes
             elif pointer.target.startswith("series/"):
                 hidden = series.get(pointer.target.split("/", 1)[1]) is False
-            else:
-                hidden = audiences.get(pointer.target) == "affiliates"
+            else:  # (a takeaway all of whose sections are affiliate-only is too: review3)
+                hidden = audiences.get(pointer.target) == "affiliates" or (
+                    pointer.target in facts and facts[pointer.target].withheld)
             if hidden:
                 problems.append(pointer.problem)
     return problems
@@ -642,7 +644,9 @@ def _check_chunk(args: tuple[Project, list[tuple[str, Path]], set[str], list[str
         work = sum(inline_work(leaf.text) for leaf in leaves(record) if not leaf.url) if type_ in (
             "events", "takeaways") else 0
         facts[entry.ref] = Facts(record.audience, record.part("event"), tuple(record.themes),
-                                 record_pointers(project, entry), getattr(record, "series", None), work)
+                                 record_pointers(project, entry), getattr(record, "series", None), work,
+                                 type_ == "takeaways" and not record.points
+                                 and all(s.audience == "affiliates" for s in record.sections or []))
         if record.audience is None:
             unstated[entry.ref] = entry.doc.problem((), "")
         if type_ == "events":

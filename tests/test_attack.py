@@ -1038,3 +1038,15 @@ def test_r3_an_event_whose_takeaways_together_are_too_much_for_its_page_is_refus
         "time; shorten the takeaways' points, or split the event"]
     (tiny.content / "takeaways/bulk-2.yml").unlink()
     assert [p for p in messages(tiny) if "warning" not in p] == []
+
+
+def test_r3_a_link_to_a_takeaway_the_public_site_withholds_is_refused(tiny: Project) -> None:
+    # a public takeaway whose sections are all affiliate-only has no public page (F17): a public
+    # link to it failed the build (check: All good)
+    write(tiny, "takeaways/withheld.yml", "title: Withheld\nsummary: Lessons.\nevent: tiny-event\n"
+          "audience: public\nthemes: [disclosures]\nsections:\n  - title: For affiliates\n"
+          "    audience: affiliates\n    points:\n      - Kept.\n")
+    body = "body: See [it](../takeaways/withheld.md).\n"
+    problem = the_problem(tiny, "tools/link-tool.yml", PUBLIC_TOOL + body)
+    assert problem.startswith("content/tools/link-tool.yml:7:") and (
+        "body: points at `takeaways/withheld`, which is affiliate-only") in problem, problem
