@@ -351,7 +351,8 @@ def id_problems(project: Project, audiences: dict[str, str]) -> list[Problem]:
 def pointer_problems(facts: dict[str, Facts], audiences: dict[str, str]) -> list[Problem]:
     """Public text that names an affiliate-only record, or a theme only those use: it would
     publish the id, and so the record's existence."""
-    public_themes = {t for ref, f in facts.items() if audiences.get(ref) == "public" for t in f.themes}
+    public_themes = {t for ref, f in facts.items() if audiences.get(ref) == "public" and not f.withheld
+                     for t in f.themes}
     series: dict[str, bool] = {}  # each series' page: whether the public site has it
     for ref, f in facts.items():
         if f.series:

@@ -1050,3 +1050,12 @@ def test_r3_a_link_to_a_takeaway_the_public_site_withholds_is_refused(tiny: Proj
     problem = the_problem(tiny, "tools/link-tool.yml", PUBLIC_TOOL + body)
     assert problem.startswith("content/tools/link-tool.yml:7:") and (
         "body: points at `takeaways/withheld`, which is affiliate-only") in problem, problem
+
+
+def test_r3_a_theme_only_a_withheld_takeaway_uses_has_no_public_page(tiny: Project) -> None:
+    write(tiny, "takeaways/withheld.yml", "title: Withheld\nsummary: Lessons.\nevent: tiny-event\n"
+          "audience: public\nthemes: [secret-theme]\nsections:\n  - title: For affiliates\n"
+          "    audience: affiliates\n    points:\n      - Kept.\n")
+    body = "body: See [the theme](../themes/secret-theme.md).\n"
+    problem = the_problem(tiny, "tools/link-tool.yml", PUBLIC_TOOL + body)
+    assert "body: points at the theme page `themes/secret-theme`, which the public site does not" in problem
