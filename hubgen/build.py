@@ -18,7 +18,6 @@ from hubgen.headers import SITE_FILES, PageScripts, page_scripts, write_site_hea
 from hubgen.project import Project, Variant
 from hubgen.render import HubView, Renderer, render_pages
 from hubgen.scan import Material, affiliate_material, chrome_text, scan_site
-from hubgen.search import index_site
 from hubgen.select import select
 from hubgen.validate import Hub, check_project
 from hubgen.write import read_tree, replace_dir
@@ -126,17 +125,17 @@ def build(project: Project, variants: tuple[Variant, ...], timings: Timings | No
         # engine: each variant's site into a staging folder; each is finished as its engine ends
         built: dict[Variant, Path] = {}
         for variant, site in run.engines(chosen, epochs, counts):
-            # after the engine, before the scan: steps that add to a built site go here; the
-            # search index is made from the built pages, and is then scanned like them
-            run.stage(f"index:{variant}", index_site, site, project.shown(project.site_dir(variant)))
-            if variant == "public":
-                _scan_and_sign(run, site, material, urls[variant], project.shown(project.site_dir(variant)))
+            shown = project.shown(project.site_dir(variant))
+            if variant == "public":  # beside the affiliate engine (see `Choreography.beside`)
+                run.beside(partial(_finish_public, site=site, material=material, url=urls[variant],
+                                   shown=shown))
             else:
-                run.stage("headers", _sign, site, variant, urls[variant],
-                          project.shown(project.site_dir(variant)))
+                _index(run, site, variant, shown)
+                run.stage("headers", _sign, site, variant, urls[variant], shown)
                 # the web editor, at /admin/ of the affiliate site only, with its own headers
                 notes[variant] = run.stage("headers", add_editor, project, site, settings)
             built[variant] = site
+        run.join()  # the public site finished: a leak fails the build here
         # swap: the finished sites replace the previous ones, only once every one is finished
         for variant, site in built.items():
             replace_dir(site, project.site_dir(variant))
@@ -185,6 +184,18 @@ def _scan_material(full: Hub, selected: dict[Variant, Hub], chrome: bytes = b"")
     material = affiliate_material(full, selected["public"], chrome)
     material.finder, material.public_lines  # noqa: B018 - made now, while the pages render
     return material
+
+
+def _index(run: Choreography, site: Path, variant: Variant, shown: str) -> None:
+    """After the engine, before the scan: steps that add to a built site go here. The search
+    index is made from the built pages, and is then scanned like them."""
+    run.index(site, variant, shown)
+
+
+def _finish_public(run: Choreography, *, site: Path, material: Material | None, url: str | None,
+                   shown: str) -> None:
+    _index(run, site, "public", shown)
+    _scan_and_sign(run, site, material, url, shown)
 
 
 def _scan_and_sign(run: Choreography, site: Path, material: Material | None, url: str | None,

@@ -8,6 +8,7 @@ calling process, with the same result.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import subprocess
@@ -44,11 +45,47 @@ def side_by_side(works: list[Callable[[], T]], here: Callable[[], U] | None = No
             receiver.close()
 
 
-def _start(work: Callable[[], T]) -> tuple[Any, Any]:
+class Started:
+    """`work()` running in a child process, `nice` steps lower in priority, while this process
+    goes on; `result()` waits for it (its HubError is raised there). Where `fork` does not exist
+    the work runs at once, in this process."""
+
+    def __init__(self, work: Callable[[], T], nice: int = 0):
+        self._process: Any = None
+        if not hasattr(os, "fork"):
+            self._value = work()
+            return
+        self._process, self._receiver = _start(work, nice)
+
+    def result(self) -> Any:
+        if self._process is None:
+            return self._value
+        try:
+            return _result(self._process, self._receiver)
+        finally:
+            self.stop()
+
+    def running(self) -> bool:
+        return self._process is not None and self._process.is_alive()
+
+    def stop(self) -> None:
+        """End the child if it still runs."""
+        if self._process is None:
+            return
+        if self._process.is_alive():
+            self._process.terminate()
+        self._process.join()
+        self._receiver.close()
+
+
+def _start(work: Callable[[], T], nice: int = 0) -> tuple[Any, Any]:
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
 
     def run() -> None:
+        if nice:
+            with contextlib.suppress(OSError):
+                os.nice(nice)  # what it starts (an indexer) inherits it
         try:
             sender.send(("ok", work()))
         except HubError as error:

@@ -11,8 +11,10 @@ only place that knows about it:
   lets go of the hub before the engines grow (`release`); the hub, which holds no cycles, is
   kept out of the cycle collector's walks while it lives (`hold`);
 - both engines run at once, the affiliate one (the largest, which decides how long a build
-  takes) first and the public one at a lower priority; the public site is finished (scanned)
-  as soon as its engine ends, while the other still runs;
+  takes) first and the public one at a lower priority; the public site is finished (indexed,
+  scanned, signed) as soon as its engine ends, in a child process at the same lower priority
+  (`beside`), so that the affiliate engine keeps its core and the affiliate site is indexed
+  the moment its engine ends, whether or not the public scan is done;
 - `Timings` counts the wall time of each stage so that stages side by side are not counted
   twice (the benchmark reports hubgen's share of a build from it).
 """
@@ -33,9 +35,10 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from hubgen import engine as adapter
-from hubgen.child import side_by_side
+from hubgen.child import Started, side_by_side
 from hubgen.engine import Engine
 from hubgen.project import VARIANTS, Project, Variant
+from hubgen.search import index_site
 from hubgen.write import prune_tree, write_files
 
 T = TypeVar("T")
@@ -124,6 +127,9 @@ class Choreography:
         self.project = project
         self.timings = timings or Timings()
         self._runs: dict[Variant, adapter.Run] = {}
+        self._beside: list[Started] = []
+        self._indexed = multiprocessing.get_context("fork").Event()  # set by the public site's indexer
+        self._cpu: dict[str, float] | None = None  # in a child beside the engines: CPU seconds by stage
 
     def __enter__(self) -> Choreography:
         # what a build that was interrupted (power cut, kill -9) left unfinished
@@ -132,16 +138,53 @@ class Choreography:
 
     def __exit__(self, *exc: object) -> None:
         gc.unfreeze()
+        for started in self._beside:  # before its site is removed
+            started.stop()
         for run in self._runs.values():
             run.stop()  # ends an engine still running; removes its unfinished site
 
     def stage(self, name: str, work: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """`work(*args, **kwargs)`, its time added to stage `name`."""
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         try:
             return work(*args, **kwargs)
         finally:
             self.timings.add(name, start)
+            if self._cpu is not None:
+                self._cpu[name] = self._cpu.get(name, 0.0) + time.process_time() - cpu
+
+    def index(self, site: Path, variant: Variant, shown: str) -> None:
+        """The search index of a variant's built site (`hubgen.search.index_site`), one indexer
+        at a time: Pagefind holds every page's words in memory while it runs (about 200 KB a
+        page, 2 GB at 10,000), so the affiliate index waits for a public one started `beside`."""
+        if variant != "public":
+            self._indexed_or_ended()
+        try:
+            self.stage(f"index:{variant}", index_site, site, shown)
+        finally:
+            if variant == "public":
+                self._indexed.set()
+
+    def _indexed_or_ended(self) -> None:
+        for started in self._beside:
+            while not self._indexed.wait(0.5) and started.running():
+                pass
+
+    def beside(self, work: Callable[[Choreography], None]) -> None:
+        """`work(self)` in a child process at the public engine's lower priority, while this
+        process goes on with the build; `join` waits for it. Its stages count the CPU time they
+        took (they wait for the engines, which come first, and that wait is not hubgen's work),
+        except an indexer's (`index:...`), another program, which counts its wall time as here."""
+        self._beside.append(Started(partial(_stages_beside, self, work), NICE["public"]))
+
+    def join(self) -> None:
+        """Wait for the work started `beside`; its HubError (a leak) is raised here."""
+        while self._beside:
+            wall, cpu = self._beside[0].result()
+            self._beside.pop(0)
+            for name, seconds in wall.items():
+                counted = seconds if name.startswith("index:") else cpu.get(name, 0.0)
+                self.timings.stages[name] = self.timings.stages.get(name, 0.0) + counted
 
     def hold(self, hub: object) -> None:
         """The hub holds no cycles: the collector need not walk it, now, in the children that
@@ -193,6 +236,14 @@ class Choreography:
             site = run.finish(project.shown(project.build_dir(variant)), project.source_of)
             self.timings.stages[f"engine:{variant}"] = time.perf_counter() - run.started
             yield variant, site
+
+
+def _stages_beside(run: Choreography, work: Callable[[Choreography], None]
+                   ) -> tuple[dict[str, float], dict[str, float]]:
+    """In the child: `work(run)`, and the wall and CPU seconds of the stages it ran."""
+    run.timings, run._cpu = Timings(), {}
+    work(run)
+    return run.timings.stages, run._cpu
 
 
 def _cpu_timed(stage: str, work: Callable[[], T]) -> tuple[dict[str, float], T]:

@@ -465,6 +465,12 @@ def _die_with_parent(parent: int, prctl: Any) -> None:
         os._exit(1)
 
 
+def bound_to_this_process() -> Callable[[], None]:
+    """A `preexec_fn` for a helper program (the search indexer): it ends when the process that
+    starts it does, even if that one is killed, like an engine."""
+    return partial(_die_with_parent, os.getpid(), _prctl())
+
+
 def lower_priority(pid: int, nice: int) -> None:
     """Make a process `nice` steps nicer, where the system allows it."""
     with contextlib.suppress(OSError, AttributeError):

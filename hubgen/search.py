@@ -24,6 +24,7 @@ from typing import Any
 
 import cbor2
 
+from hubgen.engine import bound_to_this_process
 from hubgen.errors import HubError, Problem
 from hubgen.models import TYPES
 
@@ -55,7 +56,8 @@ def index_site(site: Path, shown: str) -> None:
     if not any(any(site.glob(f"{folder}/*/index.html")) for folder in (*TYPES, "themes")):
         return  # a variant with no record yet: nothing to search (Pagefind refuses to index nothing)
     env = {k: v for k, v in os.environ.items() if not k.startswith("PAGEFIND_")}
-    result = subprocess.run(pagefind_command(site), cwd=site, env=env, capture_output=True, text=True)
+    result = subprocess.run(pagefind_command(site), cwd=site, env=env, capture_output=True, text=True,
+                            preexec_fn=bound_to_this_process())  # no threads run
     if result.returncode != 0 or not (site / BUNDLE / "pagefind.js").is_file():
         lines = (result.stdout + result.stderr).strip().splitlines()[-5:] or ["no index was written"]
         raise HubError([Problem(shown, 0, 0, f"search index: {line.strip()}") for line in lines])
