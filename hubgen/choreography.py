@@ -128,7 +128,7 @@ class Choreography:
         self.timings = timings or Timings()
         self._runs: dict[Variant, adapter.Run] = {}
         self._beside: list[Started] = []
-        self._indexed = multiprocessing.get_context("fork").Event()  # set by the public site's indexer
+        self._indexed = multiprocessing.Event()  # set by the public site's indexer
         self._cpu: dict[str, float] | None = None  # in a child beside the engines: CPU seconds by stage
 
     def __enter__(self) -> Choreography:

@@ -311,6 +311,27 @@ def test_leaking_template_fails_the_build_naming_file_and_record(tiny: Project) 
     assert tree_digest(tiny.site_dir("public")) == before
 
 
+def test_a_leak_found_beside_the_affiliate_engine_fails_the_whole_build(tiny: Project) -> None:
+    """The public site is scanned in a child process while the affiliate site is finished: its
+    leak still fails the build, neither site is replaced, and nothing is left running or half
+    written."""
+    build(tiny, ("public", "affiliates"))
+    before = {v: tree_digest(tiny.site_dir(v)) for v in ("public", "affiliates")}
+    main_html = tiny.templates / "overrides/main.html"
+    main_html.write_text(main_html.read_text().replace(
+        "{% block announce %}", "{% block announce %}<!-- Canary record title charlie -->"))
+    timings = Timings()
+    with pytest.raises(HubError) as failure:
+        build(tiny, ("public", "affiliates"), timings)
+    assert any(line.startswith("site/public/index.html: holds affiliate-only material from "
+                               "content/tools/secret-tool.yml: title") for line in failure.value.lines())
+    assert {v: tree_digest(tiny.site_dir(v)) for v in ("public", "affiliates")} == before
+    assert sorted(p.name for p in (tiny.root / "site").iterdir()) == ["affiliates", "public"]
+    assert multiprocessing.active_children() == []
+    # the affiliate site was finished meanwhile: its engine ended, its index was made
+    assert {"engine:affiliates", "index:affiliates"} <= set(timings.stages)
+
+
 def test_unchanged_generated_files_keep_their_mtime(tiny: Project) -> None:
     build(tiny, ("affiliates",))
     page = tiny.build_dir("affiliates") / "docs/clauses/disclosure-clause.md"
