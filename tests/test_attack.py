@@ -962,6 +962,7 @@ def test_r3_a_link_check_accepts_is_one_the_engine_resolves(
     ("x\n# a\n" * 16_000, "has a paragraph too long and full of markup"),
     ("a\n-\n" * 2_000, "has a paragraph too long and full of markup"),  # underlined headings: 1 s
     ("a  \n" * 40_000, "has a paragraph too long and full of markup"),  # hard line breaks
+    ("| a |\n[a]: #b\n" * 2_000, "has a paragraph too long and full of markup"),  # definitions of links: 3 s
 ])
 def test_r3_block_markup_that_takes_the_engine_minutes_or_its_stack_is_refused(
         tiny: Project, body: str, expected: str) -> None:
