@@ -62,7 +62,7 @@ def generate(project: Project, view: HubView, base: dict, only: set[str] | None 
     (with `only`, just those pages, plus the small files made from all records; the preview
     leaves the calendars out when no webinar changed)."""
     pages = render_pages(view, project.templates, only)
-    return {**{f"docs/{p.path}": p.text.encode("utf-8") for p in pages},
+    return {**{path: data for p in pages for path, data in p.files().items()},
             **small_files(project, view, base, calendars)}
 
 
@@ -175,8 +175,8 @@ class Pages:
         if variant not in self._renderers:
             self._renderers[variant] = Renderer(self.project.templates)
         page = self._renderers[variant].page
-        return {f"docs/{path}": page(template, path, view, **context).text.encode("utf-8")
-                for template, path, context in view.plan[piece]}
+        return {name: data for template, path, context in view.plan[piece]
+                for name, data in page(template, path, view, **context).files().items()}
 
 
 def _scan_material(full: Hub, selected: dict[Variant, Hub], chrome: bytes = b"") -> Material:

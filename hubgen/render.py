@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
 import json
 import posixpath
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -35,6 +36,15 @@ __all__ = ["AUDIENCE_LABELS", "STATUS_LABELS", "TYPE_LABELS", "HubView", "Page",
            "page_plan", "render_pages", "sort_key"]
 
 MACROS = "_macros.md.j2"  # every page template sees it as `m`
+# What a page template writes where its text turns from hubgen's finished HTML to the editors'
+# Markdown (`{{ MARKDOWN }}`) and back (`{{ HTML }}`); a page starts in Markdown. Record
+# separators: YAML refuses control characters, so no text from content/ can hold one.
+HTML = "\x1ehtml\x1e"
+MARKDOWN = "\x1emarkdown\x1e"
+_MARK = re.compile("(\x1e(?:html|markdown)\x1e)")
+# The theme folder (under overrides/) that holds each page's head and foot, named by their
+# contents; partials/content.html includes them around the page's Markdown.
+PIECES = "hub/pieces"
 # Python-Markdown honours a backslash before these; the others become character references,
 # which mean the same character whatever extensions mkdocs.yml enables.
 _MD_ESCAPES = str.maketrans({
@@ -62,10 +72,68 @@ def safe_url(value: Any) -> str:
 
 @dataclass(frozen=True)
 class Page:
-    """One generated Markdown file, by its path inside `docs/`."""
+    """One generated Markdown file, by its path inside `docs/`, and the theme file of HTML its
+    front matter names (`hub_pieces`), by its path inside the generated project."""
 
     path: str
     text: str
+    pieces: dict[str, str] = field(default_factory=dict)
+
+    def files(self) -> dict[str, bytes]:
+        return {f"docs/{self.path}": self.text.encode("utf-8"),
+                **{path: html.encode("utf-8") for path, html in self.pieces.items()}}
+
+
+def split_page(path: str, text: str) -> Page:
+    """A rendered page as the engine gets it. The HTML a page template writes before its first
+    Markdown (the head: trail, title, facts) and after its last (the foot: lists, links) goes
+    to a theme file the page's front matter names, so the engine copies it as it is instead of
+    parsing it as Markdown (Python-Markdown reads every tag of a page with Python's HTMLParser,
+    most of its time on hubgen's pages); HTML between two Markdown parts stays in the Markdown.
+    A template that writes no mark is Markdown throughout, as before."""
+    if HTML not in text:
+        return Page(path, text.replace(MARKDOWN, ""))
+    front, rest = _front(text)
+    parts: list[list[str]] = []  # [kind, text], neighbours of one kind merged, blank ones dropped
+    kind = MARKDOWN
+    for chunk in _MARK.split(rest):
+        if chunk in (HTML, MARKDOWN):
+            kind = chunk
+        elif chunk.strip():
+            if parts and parts[-1][0] == kind:
+                parts[-1][1] += chunk
+            else:
+                parts.append([kind, chunk])
+    head = parts.pop(0)[1] if parts and parts[0][0] == HTML else None
+    foot = parts.pop()[1] if parts and parts[-1][0] == HTML else None
+    if head is not None and "<h1" not in head:
+        raise ValueError("the HTML before the page's Markdown must hold its <h1> title")
+    meta, pieces = "", {}
+    if head is not None or foot is not None:
+        # one theme file holds both, compiled once by the engine's Jinja (about a millisecond a
+        # file): `partials/content.html` includes it twice, asking for each part. With no `{`
+        # left in the HTML, nothing in it is a Jinja (or Zensical's MiniJinja) tag; line breaks
+        # are made `\n`, as Jinja would (and a browser does)
+        html = "".join(f'{{% if hub_part == "{key}" %}}' + _inert(part) + "{% endif %}"
+                       for key, part in (("head", head), ("foot", foot)) if part is not None) + "\n"
+        name = f"{PIECES}/{hashlib.sha256(html.encode()).hexdigest()[:20]}.html"
+        pieces[f"overrides/{name}"] = html
+        meta = f"hub_pieces: {json.dumps(name)}\n" + ("hub_head: true\n" if head is not None else "")
+    markdown = "\n\n".join(part.strip("\n") for _, part in parts)
+    return Page(path, front[:-4] + meta + "---\n\n" + markdown + ("\n" if markdown else ""), pieces)
+
+
+def _inert(html: str) -> str:
+    return html.replace("\r\n", "\n").replace("\r", "\n").strip("\n").replace("{", "&#123;")
+
+
+def _front(text: str) -> tuple[str, str]:
+    """A page's front matter (ending `---\\n`, as `front_matter` writes it) and the rest."""
+    if text.startswith("---\n"):
+        end = text.find("\n---\n", 4)
+        if end != -1:
+            return text[:end + 5], text[end + 5:]
+    return "---\n---\n", text
 
 
 def md_text(value: Any) -> str:
@@ -155,7 +223,7 @@ class Renderer:
         env.filters.update(text=md_text, block=md_block, field=md_field, json=json.dumps, safe_url=safe_url)
         env.globals.update(front_matter=front_matter, TYPES=TYPES, TYPE_LABELS=TYPE_LABELS,
                            STAGE_LABELS=STAGE_LABELS, STATUS_LABELS=STATUS_LABELS, FACET_TYPES=FACET_TYPES,
-                           page_path=page_path, utc_zone=dt.UTC, icon=icon)
+                           page_path=page_path, utc_zone=dt.UTC, icon=icon, HTML=HTML, MARKDOWN=MARKDOWN)
         return env
 
     def compile_all(self) -> None:
@@ -214,7 +282,11 @@ class Renderer:
             line = _template_line(exc)
             raise HubError([Problem(f"templates/pages/{line[0] or template}", line[1], 1 if line[1] else 0,
                                     f"template error while rendering {path}: {exc}")]) from None
-        return Page(path, text)
+        try:
+            return split_page(path, text)
+        except ValueError as exc:
+            problem = Problem(f"templates/pages/{template}", 0, 0, f"{exc} (writing {path})")
+            raise HubError([problem]) from None
 
 
     def _macros(self, shared: dict[str, Any]) -> Any:

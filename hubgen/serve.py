@@ -29,7 +29,7 @@ from hubgen.config import load_base
 from hubgen.errors import HubError, Problem
 from hubgen.models import TYPES
 from hubgen.project import Project, Variant
-from hubgen.render import HubView, page_path, pages_showing
+from hubgen.render import PIECES, HubView, page_path, pages_showing
 from hubgen.select import select
 from hubgen.validate import (
     Entry,
@@ -172,7 +172,8 @@ class Preview:
         pages, self.deferred = self.deferred, set()
         files = generate(self.project, HubView(select(self.hub, self.variant), self.variant, today()),
                          load_base(self.project), only=pages, calendars=False)
-        files = {k: v for k, v in files.items() if k.startswith("docs/") and k[5:] in pages}
+        files = {k: v for k, v in files.items()  # the pages and their pieces, not the small files
+                 if (k.startswith("docs/") and k[5:] in pages) or k.startswith(f"overrides/{PIECES}/")}
         written = write_files(self.project.build_dir(self.variant), files, set())
         if written:
             self.on_written(written)

@@ -34,10 +34,12 @@ def _write_if_changed(path: str, data: bytes) -> bool:
 
 
 def _write_all(root: Path, files: dict[str, bytes]) -> list[str]:
-    """Write each of `files` below `root` if it changed; the paths written, in order."""
+    """Write each of `files` below `root` if it changed; the paths written, in order: the pages
+    (`docs/`) last, so that a preview's engine, rebuilding as files change, finds the theme
+    files a page names (its pieces) already there."""
     made: set[str] = set()
     written = []
-    for rel, data in sorted(files.items()):
+    for rel, data in sorted(files.items(), key=lambda item: (item[0].startswith("docs/"), item[0])):
         path = os.path.join(root, rel)
         folder = os.path.dirname(path)
         if folder not in made:
