@@ -1,4 +1,5 @@
-"""Golden Markdown: each record type, listing, theme and home page as generated for each variant.
+"""Golden pages: each record type, listing, theme and home page as generated for each variant
+(its Markdown, then the theme file of HTML pieces it names), and how a page is cut into them.
 
 After a deliberate template change run `make golden` and review the diff of tests/golden/.
 """
@@ -8,11 +9,14 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import jinja2
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from hubgen.errors import HubError
 from hubgen.project import Project
-from hubgen.render import HubView, Renderer, md_text, render_pages
+from hubgen.render import HTML, MARKDOWN, HubView, Renderer, md_text, render_pages, split_page
 from hubgen.select import select
 from hubgen.validate import check_project
 
@@ -28,7 +32,8 @@ def rendered(project: Project, variant: str) -> dict[str, str]:
     hub, problems = check_project(project)
     assert problems == []
     pages = render_pages(HubView(select(hub, variant), variant, TODAY), project.templates)
-    return {page.path: page.text for page in pages}
+    return {page.path: page.text + "".join(f"\n=== {name} ===\n{html}" for name, html in page.pieces.items())
+            for page in pages}
 
 
 @pytest.mark.parametrize("variant", ["public", "affiliates"])
@@ -85,12 +90,14 @@ def test_a_renderer_serving_both_variants_keeps_their_pieces_apart(tiny: Project
     hub, _ = check_project(tiny)
     views = {v: HubView(select(hub, v), v, TODAY) for v in ("affiliates", "public")}
     alone = {v: Renderer(tiny.templates).page("listing.md.j2", "tools/index.md", view, type="tools",
-                                              entries=view.of_type("tools")).text
+                                              entries=view.of_type("tools")).files()
              for v, view in views.items()}
     shared = Renderer(tiny.templates)
     both = {v: shared.page("listing.md.j2", "tools/index.md", view, type="tools",
-                           entries=view.of_type("tools")).text for v, view in views.items()}
-    assert both == alone and "data-audience" in both["affiliates"] and "data-audience" not in both["public"]
+                           entries=view.of_type("tools")).files() for v, view in views.items()}
+    written = {v: b"".join(files.values()) for v, files in both.items()}
+    assert both == alone
+    assert b"data-audience" in written["affiliates"] and b"data-audience" not in written["public"]
 
 
 def test_an_error_outside_any_macro_names_its_line_in_the_macros_file(tiny: Project) -> None:
@@ -118,3 +125,57 @@ def test_templates_of_ones_own_may_do_without_the_macros(tiny: Project) -> None:
     (pages / "themes.md.j2").write_text("# Themes\n")
     assert {p.path: p.text for p in render_pages(view, tiny.templates)}["tools/qa-tool.md"] == \
         "# tools/qa-tool.md\n"
+
+
+FRONT = '---\ntitle: "T"\n---\n'
+
+
+def _include(page, part: str) -> str:
+    """What the theme's partials/content.html writes for `part` of the page's pieces."""
+    [(name, html)] = page.pieces.items()
+    env = jinja2.Environment(loader=jinja2.DictLoader({name.removeprefix("overrides/"): html}))
+    return env.get_template(name.removeprefix("overrides/")).render(hub_part=part)
+
+
+def test_a_page_is_cut_into_head_markdown_and_foot() -> None:
+    page = split_page("tools/x.md", FRONT + HTML + "<nav>trail</nav>\n<h1>T</h1>\n" + MARKDOWN
+                      + "Body *text*.\n" + HTML + "<h2>Links</h2>\n" + MARKDOWN + "\n" + HTML + "<ul></ul>\n")
+    [name] = page.pieces
+    assert name.startswith("overrides/hub/pieces/") and name.endswith(".html")
+    assert page.text == (f'---\ntitle: "T"\nhub_pieces: "{name.removeprefix("overrides/")}"\nhub_head: true\n'
+                         "---\n\nBody *text*.\n")
+    assert _include(page, "head") == "<nav>trail</nav>\n<h1>T</h1>"
+    assert _include(page, "foot") == "<h2>Links</h2>\n<ul></ul>"  # a blank Markdown part joins them
+
+
+def test_html_between_markdown_stays_in_the_markdown() -> None:
+    page = split_page("x.md", FRONT + HTML + "<h1>T</h1>" + MARKDOWN + "A\n" + HTML + "<p>mid</p>\n"
+                      + MARKDOWN + "B\n")
+    assert page.text.endswith("---\n\nA\n\n<p>mid</p>\n\nB\n")
+    assert _include(page, "foot") == ""
+
+
+def test_a_page_without_marks_is_markdown_as_before() -> None:
+    text = FRONT + "# T\n\n<p>x</p>\n"
+    assert split_page("x.md", text) == split_page("x.md", text.replace("\n\n", "\n\n" + MARKDOWN))
+    assert split_page("x.md", text).text == text and split_page("x.md", text).pieces == {}
+
+
+def test_a_head_without_the_title_is_refused(tiny: Project) -> None:
+    listing = tiny.templates / "pages/listing.md.j2"
+    listing.write_text(listing.read_text().replace("<h1>", "<h2>").replace("</h1>", "</h2>"))
+    hub, _ = check_project(tiny)
+    with pytest.raises(HubError, match=r"templates/pages/listing.md.j2: the HTML before the page's "
+                                       r"Markdown must hold its <h1> title \(writing tools/index.md\)"):
+        render_pages(HubView(select(hub, "public"), "public", TODAY), tiny.templates, {"tools/index.md"})
+
+
+@given(st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x1e"), max_size=200))
+def test_nothing_in_a_piece_is_a_template_tag(text: str) -> None:
+    # whatever a piece holds ({{ }}, {% raw %}, {# #}, `endif`), the engine's Jinja writes it back
+    # as the browser reads it: every `{` a character reference, line breaks `\n`
+    def read(html: str) -> str:
+        return html.replace("\r\n", "\n").replace("\r", "\n").strip("\n").replace("{", "&#123;")
+    page = split_page("x.md", FRONT + HTML + "<h1>" + text + "</h1>" + MARKDOWN + "M\n" + HTML + text + "!")
+    assert _include(page, "head") == read("<h1>" + text + "</h1>")
+    assert _include(page, "foot") == read(text + "!")

@@ -59,7 +59,7 @@ def test_preview_follows_content_and_template_edits(tiny: Project, server: str) 
     wait_for(server + "tools/qa-tool/", "Feed of what is new")  # theme overrides are read again
 
     template = tiny.templates / "pages/tools.md.j2"
-    template.write_text(template.read_text().replace("## Use it for", "## Good for"))
+    template.write_text(template.read_text().replace("\"Use it for\"", "\"Good for\""))
     wait_for(server + "tools/qa-tool/", "Good for")
 
 
