@@ -103,12 +103,13 @@ MAX_INLINE_WORK = 100_000_000
 MAX_RECORD_INLINE_WORK = 2_000_000_000
 # and an event's page, which shows every takeaway of the event (about four seconds)
 MAX_PAGE_INLINE_WORK = 2 * MAX_RECORD_INLINE_WORK
-# (a hard line break, two spaces ending a line, is such a mark: 20,000 of them in 80 KB, 2.6 s)
+# (a hard line break, two spaces ending a line, is such a mark: 20,000 of them in 80 KB, 2.6 s a
+# render; 40,000 in a body, 160 KB: a 50 s build)
 _INLINE_MARKS = re.compile(r"[<*_`\[&\\]|  \n")
 # A line inside a paragraph that is a block of its own (a heading, `# x` or underlined, a rule, a
 # reference definition `[x]: ...`) cuts the paragraph there, and the reader tries every block rule
-# on the rest of it again: 16,000 `# a` between lines of text (96 KB) take the build 50 s. Each
-# costs what this many inline marks do (4,000 in 24 KB: 5 s).
+# on the rest of it again: 16,000 `# a` between lines of text (96 KB) kept the build busy over two
+# minutes. Each costs what this many inline marks do (4,000 in 24 KB: 5 s).
 BLOCK_BREAK_COST = 50
 _BLOCK_BREAK = re.compile(r"^(?:#|[ \t]*(?:=+[ \t]*|(?:[-*_][ \t]*)+)$| {0,3}\[[^\]\n]*\]:)", re.M)
 # A definition (`: ...`) under another with no blank line between them is read into it, each

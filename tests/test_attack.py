@@ -958,7 +958,7 @@ def test_r3_a_link_check_accepts_is_one_the_engine_resolves(
 @pytest.mark.parametrize("body, expected", [
     # the engine failed: "maximum recursion depth exceeded" (check: All good)
     ("a\n: b\n" * 1000, "has more than 50 definitions (lines starting with `: `) in one paragraph"),
-    # the build took 50 s for 96 KB (quadratic: a 1 MB file, hours)
+    # the build ran over two minutes for 96 KB (quadratic: a 1 MB file, hours)
     ("x\n# a\n" * 16_000, "has a paragraph too long and full of markup"),
     ("a\n-\n" * 2_000, "has a paragraph too long and full of markup"),  # underlined headings: 1 s
     ("a  \n" * 40_000, "has a paragraph too long and full of markup"),  # hard line breaks
