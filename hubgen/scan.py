@@ -223,9 +223,20 @@ def _short(needle: Needle) -> bool:
 
 
 # A page's path is named wherever it is not followed by what would make it another path (a
-# longer id): `tools/x/`, `tools/x?from=y`, `tools/x.`, `tools/x` at a line's end (a list of
-# endings missed a sentence's `.`: review3 R3).
-_ID_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyz0123456789-")
+# longer id): `tools/x/`, `tools/x?from=y`, `tools/x.`, `tools/x--`, `tools/x` at a line's end (a
+# list of endings missed a sentence's `.`: review3 R3). An id holds `-` only between letters.
+_ALNUM = frozenset(b"abcdefghijklmnopqrstuvwxyz0123456789")
+_HYPHEN = ord("-")
+
+
+def _whole(haystack: bytes, start: int, end: int) -> bool:
+    """Whether `haystack[start:end]`, a page's path, is no part of a longer name or id: no letter
+    or digit, nor `-` and one, right before or after it (as `hubgen.validate` reads a pointer)."""
+    after, before = haystack[end:end + 2], haystack[max(0, start - 2):start]
+    if after and (after[0] in _ALNUM or (after[0] == _HYPHEN and after[1:] and after[1] in _ALNUM)):
+        return False
+    return not before or not (before[-1] in _ALNUM or (
+        before[-1] == _HYPHEN and len(before) == 2 and before[0] in _ALNUM))
 
 
 def affiliate_material(full: Hub, public: Hub, chrome: bytes = b"") -> Material:
@@ -382,9 +393,8 @@ class _Group:
             return found
         # a page's path counts where it is whole: not inside a longer id (`tools/x` in `tools/x-y/`)
         # or name (`devtools/x`), as `hubgen.validate` reads a pointer
-        return [(i, start, end) for i, start, end in found if i not in self.pointers or (
-            (end == len(haystack) or haystack[end] not in _ID_BYTES)
-            and (start == 0 or haystack[start - 1] not in _ID_BYTES))]
+        return [(i, start, end) for i, start, end in found
+                if i not in self.pointers or _whole(haystack, start, end)]
 
     def matches(self, raw: bytes, readable: bytes) -> list[Needle]:
         return [self.needles[i] for i, _, _ in self._indexes(raw, readable)]

@@ -198,7 +198,8 @@ class Facts(NamedTuple):
 # `tools/<id>` in a link, a path or an address: `../tools/x.md`, `/tools/x/`, `https://site/tools/x/`
 # (a browser reads `\` as `/`); and a page of the same folder, `x.md` or `../x/`, by its id alone;
 # `_` is no letter of an id: `_tools/x_` is `tools/x` in italics (review3)
-_NOT_AFTER, _NOT_BEFORE = r"(?<![A-Za-z0-9-])", r"(?![A-Za-z0-9-])"
+# (an id holds single `-` between letters: `tools/x--` and `tools/x-.` name `tools/x`, review3)
+_NOT_AFTER, _NOT_BEFORE = r"(?<![A-Za-z0-9])(?<![A-Za-z0-9]-)", r"(?![A-Za-z0-9]|-[A-Za-z0-9])"
 _POINTER = re.compile(rf"{_NOT_AFTER}(tools|webinars|clauses|events|takeaways|themes)[/\\]+"
                       rf"([a-z0-9]+(?:-[a-z0-9]+)*){_NOT_BEFORE}", re.I)
 _PAGE = re.compile(rf"{_NOT_AFTER}()([a-z0-9]+(?:-[a-z0-9]+)*)(?:\.md|\.html|[/\\]){_NOT_BEFORE}", re.I)

@@ -227,7 +227,8 @@ def test_scan_takes_a_longer_id_or_name_for_no_pointer(built_tiny: Project, publ
     # another page's path, or another site's, that merely holds an affiliate-only page's
     # (check accepts both: review3 R3)
     (public_copy / "other.html").write_bytes(b'<p><a href="https://x.example/devtools/secret-tool/">a</a> '
-                                             b"and tools/secret-tool-guide/ and tools/secret-tool2.</p>")
+                                             b"and tools/secret-tool-guide/ and tools/secret-tool2. and "
+                                             b"x-tools/secret-tool</p>")
     assert scan_site(public_copy, needles(built_tiny)) == []
 
 
@@ -252,6 +253,7 @@ def test_scan_takes_a_longer_id_or_name_for_no_pointer(built_tiny: Project, publ
     ("leak.html", b"<p>Members read tools/secret-tool_ and more</p>", "content/tools/secret-tool.yml: id"),
     ("leak.js", b"var page = 'x'\n+ tools/secret-tool\n", "content/tools/secret-tool.yml: id"),
     ("leak.txt", b"tools/secret-tool", "content/tools/secret-tool.yml: id"),
+    ("leak.html", b"<p>tools/secret-tool-- and tools/secret-tool-.</p>", "content/tools/secret-tool.yml: id"),
     ("leak.html", b"<p>CANARY <em>Record</em> title&#x20;charlie</p>",
      "content/tools/secret-tool.yml: title"),
     # a paragraph written over lines is one run of text to its reader, in a page and in JSON
