@@ -45,6 +45,7 @@ _MARK = re.compile("(\x1e(?:html|markdown)\x1e)")
 # The theme folder (under overrides/) that holds each page's head and foot, named by their
 # contents; partials/content.html includes them around the page's Markdown.
 PIECES = "hub/pieces"
+_HEAD_HERE = "<!-- hub_pieces: head -->\n\n"  # where the page's head is written, before its Markdown
 # Python-Markdown honours a backslash before these; the others become character references,
 # which mean the same character whatever extensions mkdocs.yml enables.
 _MD_ESCAPES = str.maketrans({
@@ -120,6 +121,11 @@ def split_page(path: str, text: str) -> Page:
         pieces[f"overrides/{name}"] = html
         meta = f"hub_pieces: {json.dumps(name)}\n" + ("hub_head: true\n" if head is not None else "")
     markdown = "\n\n".join(part.strip("\n") for _, part in parts)
+    if head is not None and markdown:
+        # the editors' text no longer follows the trail and title in the Markdown: with
+        # mkdocs.yml's `meta` extension, its first lines would be taken as metadata (`Note: ...`
+        # gone from the page) unless the Markdown starts with a line that is not
+        markdown = _HEAD_HERE + markdown
     return Page(path, front[:-4] + meta + "---\n\n" + markdown + ("\n" if markdown else ""), pieces)
 
 

@@ -7,6 +7,7 @@ After a deliberate template change run `make golden` and review the diff of test
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import jinja2
@@ -143,7 +144,7 @@ def test_a_page_is_cut_into_head_markdown_and_foot() -> None:
     [name] = page.pieces
     assert name.startswith("overrides/hub/pieces/") and name.endswith(".html")
     assert page.text == (f'---\ntitle: "T"\nhub_pieces: "{name.removeprefix("overrides/")}"\nhub_head: true\n'
-                         "---\n\nBody *text*.\n")
+                         "---\n\n<!-- hub_pieces: head -->\n\nBody *text*.\n")
     assert _include(page, "head") == "<nav>trail</nav>\n<h1>T</h1>"
     assert _include(page, "foot") == "<h2>Links</h2>\n<ul></ul>"  # a blank Markdown part joins them
 
@@ -151,7 +152,7 @@ def test_a_page_is_cut_into_head_markdown_and_foot() -> None:
 def test_html_between_markdown_stays_in_the_markdown() -> None:
     page = split_page("x.md", FRONT + HTML + "<h1>T</h1>" + MARKDOWN + "A\n" + HTML + "<p>mid</p>\n"
                       + MARKDOWN + "B\n")
-    assert page.text.endswith("---\n\nA\n\n<p>mid</p>\n\nB\n")
+    assert page.text.endswith("-->\n\nA\n\n<p>mid</p>\n\nB\n")
     assert _include(page, "foot") == ""
 
 
@@ -179,3 +180,50 @@ def test_nothing_in_a_piece_is_a_template_tag(text: str) -> None:
     page = split_page("x.md", FRONT + HTML + "<h1>" + text + "</h1>" + MARKDOWN + "M\n" + HTML + text + "!")
     assert _include(page, "head") == read("<h1>" + text + "</h1>")
     assert _include(page, "foot") == read(text + "!")
+
+
+def _engine_view(page) -> tuple[str, str]:
+    """The page as the engine shows it: its Markdown made HTML (the front matter cut and the
+    blank lines after it dropped, as MkDocs does), and its pieces, head and foot."""
+    import markdown
+    body = page.text.split("\n---\n", 1)[1].lstrip("\n")
+    html = markdown.markdown(body, extensions=["toc", "attr_list", "md_in_html", "admonition", "meta"])
+    return html, "".join(_include(page, part) for part in ("head", "foot")) if page.pieces else ""
+
+
+HEADINGS = ["Links", "Related", "Use it for", "Limitations", "Model wording", "Source", "Sessions"]
+
+
+@pytest.mark.parametrize("variant", ["public", "affiliates"])
+def test_an_editors_heading_never_takes_the_id_of_the_pages_own(tiny: Project, variant: str) -> None:
+    # the engine's `toc` gives the body's headings ids knowing only the Markdown: an editor's
+    # `## Links` made a second id="links" beside the page's own (and an event's "In this event"
+    # link led to the editor's heading)
+    body = "body: |\n" + "".join(f"  ## {h}\n\n  Text.\n\n" for h in HEADINGS)
+    for rel in ("tools/qa-tool.yml", "clauses/disclosure-clause.yml", "events/tiny-event.yml"):
+        path = tiny.content / rel
+        path.write_text(path.read_text() + body)
+    hub, problems = check_project(tiny)
+    assert [p for p in problems if not p.is_warning] == []
+    pages = {p.path: p for p in render_pages(HubView(select(hub, variant), variant, TODAY), tiny.templates)}
+    for path in ("tools/qa-tool.md", "clauses/disclosure-clause.md", "events/tiny-event.md"):
+        markdown_html, pieces = _engine_view(pages[path])
+        ours, theirs = re.findall(r' id="([^"]+)"', pieces), re.findall(r' id="([^"]+)"', markdown_html)
+        assert len(theirs) >= len(HEADINGS) and ours, path
+        assert not set(ours) & set(theirs), path
+        for target in re.findall(r'<a href="#([^"]+)">', pieces):  # "In this event": the page's own
+            assert target.startswith("hub--") and (ours + theirs).count(target) == 1, (path, target)
+
+
+def test_the_body_is_not_taken_for_metadata_when_the_title_is_in_the_pieces(tiny: Project) -> None:
+    # mkdocs.yml may enable `meta`, which reads `Key: value` lines at the start of the Markdown
+    # as metadata: the body now opens the Markdown (trail and title are pieces), so a body
+    # starting `Deadline: ...` lost its first lines
+    path = tiny.content / "tools/qa-tool.yml"
+    path.write_text(path.read_text() + "body: |\n  Deadline: the end of March.\n  Owner: buyers\n\n  More.\n")
+    hub, _ = check_project(tiny)
+    view = HubView(select(hub, "public"), "public", TODAY)
+    pages = render_pages(view, tiny.templates, {"tools/qa-tool.md"})
+    [page] = [p for p in pages if p.path == "tools/qa-tool.md"]
+    markdown_html, _ = _engine_view(page)
+    assert "Deadline: the end of March." in markdown_html and "Owner: buyers" in markdown_html
