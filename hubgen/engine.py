@@ -42,6 +42,7 @@ import jinja2
 
 from hubgen.child import end_process
 from hubgen.errors import HubError, Problem
+from hubgen.render import PIECES
 
 ENGINE_VAR = "HUBGEN_ENGINE"
 TIMEOUT_VAR = "HUBGEN_ENGINE_TIMEOUT"
@@ -280,7 +281,10 @@ class _InProcess(LivePreview):
         self.server.watch(str(self.trigger_dir))
 
     def written(self, files: list[str]) -> None:
-        if any(not f.startswith("docs/") for f in files):
+        # a page's pieces are theme files too, but named by their contents and read by the
+        # pages that name them (whose Markdown changed with the name): the kept Jinja finds a
+        # new one, and a dirty build rebuilds just those pages
+        if any(not f.startswith(("docs/", f"overrides/{PIECES}/")) for f in files):
             self.config, self.dirty = None, False  # mkdocs.yml or the theme's overrides: every page
         self.trigger.write_text(str(time.time_ns()))
 

@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -175,3 +176,32 @@ def test_the_public_preview_shows_what_the_public_site_shows(built_tiny: Project
         assert article(wait_for(server + page, "</article>")) == article(built), page
     with pytest.raises(OSError):  # an affiliate-only record has no page there at all
         fetch(server + "tools/secret-tool/")
+
+
+def test_an_edit_rebuilds_only_its_own_pages_though_their_pieces_are_theme_files(tiny: Project) -> None:
+    # a page's pieces are written under overrides/, the theme's folder; a new one took the
+    # in-process engine for a changed theme, reloaded its config and theme and built every page
+    import shutil
+
+    from hubgen.engine import engine_named, live_preview
+    from hubgen.serve import Preview
+
+    preview = Preview(tiny, "public")
+    preview.full()
+    server = live_preview(engine_named("properdocs"), tiny.build_dir("public") / "mkdocs.yml", free_port())
+    preview.on_written = server.written
+    try:
+        site = Path(server.site_dir)
+        own, other = site / "tools/qa-tool/index.html", site / "webinars/dated-webinar/index.html"
+        untouched = other.stat().st_mtime_ns
+        record = tiny.content / "tools/qa-tool.yml"
+        record.write_text(record.read_text().replace("title: Supplier Q&A tool", "title: Renamed tool"))
+        written = preview.refresh()
+        assert any(name.startswith("overrides/hub/pieces/") for name in written)
+        server.build()
+        assert "<h1>Renamed tool" in own.read_text()
+        assert other.stat().st_mtime_ns == untouched  # a dirty build: only the pages that changed
+    finally:
+        server.server.server_close()
+        shutil.rmtree(server.site_dir, ignore_errors=True)
+        shutil.rmtree(server.trigger_dir, ignore_errors=True)
