@@ -11,6 +11,7 @@ import multiprocessing
 import os
 import re
 import stat
+import unicodedata
 import urllib.parse
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -36,7 +37,7 @@ from hubgen.models import (
     slug,
 )
 from hubgen.project import Project
-from hubgen.reading import as_read
+from hubgen.reading import UNSEEN, as_read
 from hubgen.safety import MAX_PAGE_INLINE_WORK, inline_work
 
 IGNORED_FILES = frozenset({"README.md", ".gitkeep", ".DS_Store"})
@@ -258,6 +259,9 @@ def text_pointers(project: Project, shown: str, doc: Document | None, found_leav
             text = f"{text}\n{urllib.parse.unquote(html.unescape(text))}"
         if "\\" in text:  # and `tools/x\-y`, which Markdown shows as `tools/x-y` (review3)
             text = text + "\n" + _MARKDOWN_ESCAPE.sub(r"\1", text)
+        if not text.isascii():  # and `tools/x-&#8203;y`: no reader sees a zero-width space (review3)
+            seen = "".join(c for c in text if unicodedata.category(c) not in UNSEEN)
+            text = text if seen == text else text + "\n" + seen
         matches = {}  # target: (type, id, as written); a path with its folder named first
         relative = _ADDRESS.sub(" ", text)  # a page by its id alone is a relative link
         for pattern, where in ((_POINTER, text), (_PAGE, relative) if folder else (_POINTER, "")):
