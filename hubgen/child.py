@@ -8,7 +8,6 @@ calling process, with the same result.
 
 from __future__ import annotations
 
-import contextlib
 import multiprocessing
 import os
 import subprocess
@@ -46,16 +45,16 @@ def side_by_side(works: list[Callable[[], T]], here: Callable[[], U] | None = No
 
 
 class Started:
-    """`work()` running in a child process, `nice` steps lower in priority, while this process
-    goes on; `result()` waits for it (its HubError is raised there). Where `fork` does not exist
-    the work runs at once, in this process."""
+    """`work()` running in a child process while this process goes on; `result()` waits for it
+    (its HubError is raised there). Where `fork` does not exist the work runs at once, in this
+    process."""
 
-    def __init__(self, work: Callable[[], T], nice: int = 0):
+    def __init__(self, work: Callable[[], T]):
         self._process: Any = None
         if not hasattr(os, "fork"):
             self._value = work()
             return
-        self._process, self._receiver = _start(work, nice)
+        self._process, self._receiver = _start(work)
 
     def result(self) -> Any:
         if self._process is None:
@@ -78,14 +77,11 @@ class Started:
         self._receiver.close()
 
 
-def _start(work: Callable[[], T], nice: int = 0) -> tuple[Any, Any]:
+def _start(work: Callable[[], T]) -> tuple[Any, Any]:
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
 
     def run() -> None:
-        if nice:
-            with contextlib.suppress(OSError):
-                os.nice(nice)  # what it starts (an indexer) inherits it
         try:
             sender.send(("ok", work()))
         except HubError as error:

@@ -12,9 +12,9 @@ only place that knows about it:
   kept out of the cycle collector's walks while it lives (`hold`);
 - both engines run at once, the affiliate one (the largest, which decides how long a build
   takes) first and the public one at a lower priority; the public site is finished (indexed,
-  scanned, signed) as soon as its engine ends, in a child process at the same lower priority
-  (`beside`), so that the affiliate engine keeps its core and the affiliate site is indexed
-  the moment its engine ends, whether or not the public scan is done;
+  scanned, signed) as soon as its engine ends, in a child process (`beside`), so that the
+  affiliate site is indexed the moment its engine ends, whether or not the public scan is
+  done;
 - `Timings` counts the wall time of each stage so that stages side by side are not counted
   twice (the benchmark reports hubgen's share of a build from it).
 """
@@ -171,11 +171,13 @@ class Choreography:
                 pass
 
     def beside(self, work: Callable[[Choreography], None]) -> None:
-        """`work(self)` in a child process at the public engine's lower priority, while this
-        process goes on with the build; `join` waits for it. Its stages count the CPU time they
-        took (they wait for the engines, which come first, and that wait is not hubgen's work),
-        except an indexer's (`index:...`), another program, which counts its wall time as here."""
-        self._beside.append(Started(partial(_stages_beside, self, work), NICE["public"]))
+        """`work(self)` in a child process, while this process goes on with the build; `join`
+        waits for it. Its stages count the CPU time they took (they share the cores with the
+        affiliate engine and index, and that wait is not hubgen's work), except an indexer's
+        (`index:...`), another program, which counts its wall time as here. (Not at a lower
+        priority: on a busy machine a nicer child starves, and the build waits for it at the
+        end.)"""
+        self._beside.append(Started(partial(_stages_beside, self, work)))
 
     def join(self) -> None:
         """Wait for the work started `beside`; its HubError (a leak) is raised here."""
