@@ -118,8 +118,9 @@ def scan(project, site: Path) -> None:
 @click.argument("sites", nargs=-1, required=True,
                 type=click.Path(exists=True, file_okay=False, path_type=Path))
 def links(sites: tuple[Path, ...]) -> None:
-    """Check built sites' links: internal links and anchors must resolve (exit 1 if not);
-    external links are listed, not fetched."""
+    """Check built sites' links: internal links must resolve (exit 1 if not); a missing anchor
+    is a warning, as in the build (the link opens its page at the top); external links are
+    listed, not fetched."""
     from hubgen.links import check_links
 
     broken = []
@@ -128,10 +129,13 @@ def links(sites: tuple[Path, ...]) -> None:
         for url in report.external:
             click.echo(f"external link (not checked): {url}")
         broken += report.broken
-        click.echo(f"{site}: {len(report.broken)} broken internal link(s), "
-                   f"{len(report.external)} external link(s)")
-    if broken:
+        anchors = sum(p.is_warning for p in report.broken)
+        click.echo(f"{site}: {len(report.broken) - anchors} broken internal link(s), {anchors} missing "
+                   f"anchor(s), {len(report.external)} external link(s)")
+    if any(not p.is_warning for p in broken):
         _fail(HubError(broken))
+    for problem in broken:
+        click.echo(str(problem), err=True)
 
 
 @main.command()
