@@ -227,3 +227,12 @@ def test_the_body_is_not_taken_for_metadata_when_the_title_is_in_the_pieces(tiny
     [page] = [p for p in pages if p.path == "tools/qa-tool.md"]
     markdown_html, _ = _engine_view(page)
     assert "Deadline: the end of March." in markdown_html and "Owner: buyers" in markdown_html
+
+
+@given(st.lists(st.text(st.sampled_from("Hub links-_ :.Related2"), min_size=1, max_size=20), max_size=8))
+def test_the_engines_slugs_never_take_the_prefix_of_the_pages_own_ids(headings: list[str]) -> None:
+    # what the fix above rests on: `toc` joins words with one `-`, so no editor's heading gets
+    # an id starting `hub--` (only one written on purpose with attr_list could)
+    import markdown
+    html = markdown.markdown("".join(f"## {h}\n\n" for h in headings), extensions=["toc"])
+    assert not [i for i in re.findall(r' id="([^"]*)"', html) if i.startswith("hub--")]
