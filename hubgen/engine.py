@@ -42,7 +42,7 @@ import jinja2
 
 from hubgen.child import end_process
 from hubgen.errors import HubError, Problem
-from hubgen.render import PIECES
+from hubgen.project import PIECES
 
 ENGINE_VAR = "HUBGEN_ENGINE"
 TIMEOUT_VAR = "HUBGEN_ENGINE_TIMEOUT"

@@ -8,6 +8,9 @@ from typing import Literal, get_args
 
 Variant = Literal["public", "affiliates"]
 VARIANTS: tuple[Variant, ...] = get_args(Variant)
+# The theme folder (below a generated project's overrides/) holding each page's HTML pieces,
+# named by their contents (see hubgen.render.split_page): read like pages, not like the theme.
+PIECES = "hub/pieces"
 
 
 @dataclass(frozen=True)

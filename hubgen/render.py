@@ -18,7 +18,7 @@ import jinja2
 from hubgen.errors import HubError, Problem
 from hubgen.links import built_dir, page_url
 from hubgen.models import TYPES, icons_dir
-from hubgen.project import Variant
+from hubgen.project import PIECES, Variant
 from hubgen.validate import Entry, Hub
 from hubgen.views import (
     AUDIENCE_LABELS,
@@ -42,9 +42,6 @@ MACROS = "_macros.md.j2"  # every page template sees it as `m`
 HTML = "\x1ehtml\x1e"
 MARKDOWN = "\x1emarkdown\x1e"
 _MARK = re.compile("(\x1e(?:html|markdown)\x1e)")
-# The theme folder (under overrides/) that holds each page's head and foot, named by their
-# contents; partials/content.html includes them around the page's Markdown.
-PIECES = "hub/pieces"
 _HEAD_HERE = "<!-- hub_pieces: head -->\n\n"  # where the page's head is written, before its Markdown
 # Python-Markdown honours a backslash before these; the others become character references,
 # which mean the same character whatever extensions mkdocs.yml enables.

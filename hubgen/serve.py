@@ -28,8 +28,8 @@ from hubgen.build import generate, today
 from hubgen.config import load_base
 from hubgen.errors import HubError, Problem
 from hubgen.models import TYPES
-from hubgen.project import Project, Variant
-from hubgen.render import PIECES, HubView, page_path, pages_showing
+from hubgen.project import PIECES, Project, Variant
+from hubgen.render import HubView, page_path, pages_showing
 from hubgen.select import select
 from hubgen.validate import (
     Entry,

@@ -1043,12 +1043,17 @@ def test_r3_an_event_whose_takeaways_together_are_too_much_for_its_page_is_refus
     assert [p for p in messages(tiny) if "warning" not in p] == []
 
 
+def _withheld_takeaway(tiny: Project, theme: str) -> None:
+    """A public takeaway whose sections are all affiliate-only: the public site has no page for it."""
+    write(tiny, "takeaways/withheld.yml", "title: Withheld\nsummary: Lessons.\nevent: tiny-event\n"
+          f"audience: public\nthemes: [{theme}]\nsections:\n  - title: For affiliates\n"
+          "    audience: affiliates\n    points:\n      - Kept.\n")
+
+
 def test_r3_a_link_to_a_takeaway_the_public_site_withholds_is_refused(tiny: Project) -> None:
     # a public takeaway whose sections are all affiliate-only has no public page (F17): a public
     # link to it failed the build (check: All good)
-    write(tiny, "takeaways/withheld.yml", "title: Withheld\nsummary: Lessons.\nevent: tiny-event\n"
-          "audience: public\nthemes: [disclosures]\nsections:\n  - title: For affiliates\n"
-          "    audience: affiliates\n    points:\n      - Kept.\n")
+    _withheld_takeaway(tiny, "disclosures")
     body = "body: See [it](../takeaways/withheld.md).\n"
     problem = the_problem(tiny, "tools/link-tool.yml", PUBLIC_TOOL + body)
     assert problem.startswith("content/tools/link-tool.yml:7:") and (
@@ -1056,9 +1061,7 @@ def test_r3_a_link_to_a_takeaway_the_public_site_withholds_is_refused(tiny: Proj
 
 
 def test_r3_a_theme_only_a_withheld_takeaway_uses_has_no_public_page(tiny: Project) -> None:
-    write(tiny, "takeaways/withheld.yml", "title: Withheld\nsummary: Lessons.\nevent: tiny-event\n"
-          "audience: public\nthemes: [secret-theme]\nsections:\n  - title: For affiliates\n"
-          "    audience: affiliates\n    points:\n      - Kept.\n")
+    _withheld_takeaway(tiny, "secret-theme")
     body = "body: See [the theme](../themes/secret-theme.md).\n"
     problem = the_problem(tiny, "tools/link-tool.yml", PUBLIC_TOOL + body)
     assert "body: points at the theme page `themes/secret-theme`, which the public site does not" in problem
